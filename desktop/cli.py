@@ -1,0 +1,255 @@
+"""The `offdesk` command line: every agent action, human-readable or `--json`.
+
+Exit status: 0 done, 1 the user's or the environment's problem (one line on
+stderr saying what to do), 2 a usage mistake (argparse's own message).
+"""
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from desktop import datadir, render
+from desktop.desk import Desk
+from desktop.errors import UserError
+from desktop.store.store import Store
+from desktop.ticket import PRIORITIES, SORTS, STATUSES, TYPES
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help=f"where tickets are kept (default: ${datadir.ENV} or the user data dir)",
+    )
+    common.add_argument(
+        "--json", action="store_true", help="print machine-readable JSON"
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="offdesk",
+        description="Offline-first helpdesk: work tickets with no connection, "
+        "merge histories like git when it returns.",
+    )
+    parser.add_argument("--data-dir", metavar="DIR", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help_, description=help_)
+
+    p = command("init", "set the agent who works in this data dir")
+    p.add_argument("--agent", required=True, metavar='"NAME <EMAIL>"')
+
+    p = command("new", "create a ticket and print its reference")
+    p.add_argument("--subject", required=True)
+    p.add_argument("--requester", required=True, metavar='"NAME <EMAIL>"')
+    p.add_argument("--body", default="", help="the description")
+    p.add_argument("--priority", default="normal", choices=PRIORITIES)
+    p.add_argument("--type", dest="type_", choices=TYPES)
+    p.add_argument("--tag", action="append", default=[], dest="tags")
+
+    p = command("list", "list tickets, newest change first")
+    p.add_argument("--status", action="append", default=[], choices=STATUSES)
+    p.add_argument("--priority", action="append", default=[], choices=PRIORITIES)
+    p.add_argument("--assignee", help="'none' for unassigned")
+    p.add_argument("--tag", action="append", default=[], dest="tags")
+    p.add_argument("--search", metavar="QUERY", help="words to find in any text")
+    p.add_argument(
+        "--sort", metavar="FIELD", help=f"one of {', '.join(SORTS)}; '-' descends"
+    )
+    p.add_argument("--limit", type=int, metavar="N")
+    p.add_argument("--deleted", action="store_true", help="include deleted tickets")
+
+    p = command("show", "show one ticket")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--at", metavar="SNAPSHOT", help="as it was at this snapshot")
+
+    p = command("edit", "change a ticket's fields and tags")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument(
+        "--set", action="append", default=[], dest="sets", metavar="FIELD=VALUE"
+    )
+    p.add_argument("--add-tag", action="append", default=[], metavar="TAG")
+    p.add_argument("--remove-tag", action="append", default=[], metavar="TAG")
+
+    p = command("comment", "reply to the requester, or add an internal note")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--body", required=True)
+    p.add_argument("--internal", action="store_true", help="an internal note")
+
+    p = command("log", "a ticket's snapshots, newest first")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--graph", action="store_true", help="draw branches and merges")
+
+    p = command("diff", "what changed between two snapshots of a ticket")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("a", metavar="SNAP_A")
+    p.add_argument("b", metavar="SNAP_B")
+
+    p = command("revert", "undo one snapshot with a new one")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("snapshot", metavar="SNAPSHOT")
+
+    p = command("import", "import tickets from a CSV or JSON-lines file")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", required=True, choices=("jsonl", "csv"))
+    p.add_argument(
+        "--map", action="append", default=[], dest="maps", metavar="COLUMN=FIELD"
+    )
+    p.add_argument(
+        "--skip-bad", action="store_true", help="import the good rows, list the bad"
+    )
+
+    p = command("export", "write every ticket with its whole history as JSON lines")
+    p.add_argument("--output", metavar="FILE", help="default: standard output")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    logging.basicConfig(level=logging.WARNING, format="offdesk: %(message)s")
+    try:
+        with Store(datadir.resolve(args.data_dir)) as store:
+            return run(args, Desk(store))
+    except UserError as e:
+        print(f"offdesk: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("offdesk: interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130
+
+
+def run(args: argparse.Namespace, desk: Desk) -> int:
+    handler = globals()[f"cmd_{args.command}"]
+    return int(handler(args, desk) or 0)
+
+
+def emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif text:
+        print(text)
+
+
+def cmd_init(args: argparse.Namespace, desk: Desk) -> None:
+    person = desk.set_agent(args.agent)
+    store = desk.store
+    data = {
+        "agent": str(person),
+        "device": store.device_id,
+        "prefix": store.device_prefix,
+        "data_dir": str(store.data_dir),
+    }
+    emit(args, data, f"agent {person} on device {store.device_prefix} ({store.path})")
+
+
+def cmd_new(args: argparse.Namespace, desk: Desk) -> None:
+    record = desk.create(
+        subject=args.subject,
+        requester=args.requester,
+        body=args.body,
+        priority=args.priority,
+        type_=args.type_,
+        tags=args.tags,
+    )
+    shown = render.ticket_json(record)
+    emit(args, shown, shown["ref"])
+
+
+def cmd_list(args: argparse.Namespace, desk: Desk) -> None:
+    from desktop.store.queries import TicketFilter, find
+
+    flt = TicketFilter(
+        status=args.status,
+        priority=args.priority,
+        assignee=args.assignee,
+        tags=args.tags,
+        search=args.search,
+        sort=args.sort,
+        limit=args.limit,
+        include_deleted=args.deleted,
+    )
+    records = find(desk.store, flt)
+    rows = [render.ticket_json(r, comments=False) for r in records]
+    emit(args, rows, render.ticket_table(rows))
+
+
+def cmd_show(args: argparse.Namespace, desk: Desk) -> None:
+    shown = render.ticket_json(desk.record(args.ref, args.at))
+    emit(args, shown, render.ticket_text(shown))
+
+
+def cmd_edit(args: argparse.Namespace, desk: Desk) -> None:
+    sets = []
+    for item in args.sets:
+        field, sep, value = item.partition("=")
+        if not sep or not field.strip():
+            raise UserError(f"--set {item!r}: write it as FIELD=VALUE")
+        sets.append((field.strip(), value))
+    if not (sets or args.add_tag or args.remove_tag):
+        raise UserError("edit: give at least one --set, --add-tag or --remove-tag")
+    shown = render.ticket_json(desk.edit(args.ref, sets, args.add_tag, args.remove_tag))
+    emit(args, shown, f"{shown['ref']} updated")
+
+
+def cmd_comment(args: argparse.Namespace, desk: Desk) -> None:
+    shown = render.ticket_json(
+        desk.comment(args.ref, args.body, public=not args.internal)
+    )
+    kind = "internal note" if args.internal else "reply"
+    emit(args, shown, f"{kind} added to {shown['ref']}")
+
+
+def cmd_log(args: argparse.Namespace, desk: Desk) -> None:
+    history = desk.history(args.ref)
+    entries = render.log_entries(history)
+    emit(args, entries, render.log_text(history, graph=args.graph))
+
+
+def cmd_diff(args: argparse.Namespace, desk: Desk) -> None:
+    ops = desk.diff(args.ref, args.a, args.b)
+    emit(args, ops, render.ops_text(ops) or "no differences")
+
+
+def cmd_revert(args: argparse.Namespace, desk: Desk) -> None:
+    shown = render.ticket_json(desk.revert(args.ref, args.snapshot))
+    emit(args, shown, f"{shown['ref']}: reverted {args.snapshot}")
+
+
+def cmd_import(args: argparse.Namespace, desk: Desk) -> int:
+    from desktop.importer import import_file
+
+    report = import_file(
+        desk, Path(args.file), args.format, args.maps, skip_bad=args.skip_bad
+    )
+    for bad in report.bad:
+        print(f"offdesk: skipped line {bad.line}: {bad.reason}", file=sys.stderr)
+    data = {"imported": report.imported, "skipped": [b.__dict__ for b in report.bad]}
+    emit(args, data, f"imported {report.imported} tickets, skipped {len(report.bad)}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, desk: Desk) -> None:
+    from desktop.export import export
+
+    if args.output:
+        count = export(desk.store, Path(args.output))
+        if not args.json:
+            print(f"exported {count} tickets to {args.output}", file=sys.stderr)
+    else:
+        export(desk.store, None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,248 @@
+"""What an agent does to tickets, turned into snapshots: create, edit, comment, revert.
+
+Every change is computed as a new document from the ticket's current state,
+diffed into a patch, and checked: the snapshot's folded state must equal the
+patch applied to its parent, or nothing is stored. The CLI and the GUI both act
+through a `Desk`.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from desktop.errors import NotFoundError, OffdeskError, UserError
+from desktop.store.store import Store, state_record
+from desktop.ticket import (
+    Person,
+    add_comment,
+    check_tag,
+    edited,
+    new_document,
+    now_iso,
+    parse_person,
+    set_field,
+    validate,
+)
+from sync.history import History, TicketState, normalize
+from sync.ids import SnapshotId, TicketId
+from sync.patch import Op, apply_patch, decode_pointer, diff, value_at
+from sync.snapshot import Snapshot, authored
+
+log = logging.getLogger(__name__)
+
+
+class IntegrityFault(OffdeskError):
+    """A computed snapshot would not rebuild its own state: a bug, nothing stored."""
+
+
+class Desk:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- identity ------------------------------------------------------------
+
+    def set_agent(self, text: str) -> Person:
+        person = parse_person("agent", text)
+        if not person.name:
+            raise UserError('agent: give a name too, as "Name <email>"')
+        self.store.set_setting("agent", str(person))
+        log.info("agent set to %s", person)
+        return person
+
+    @property
+    def agent(self) -> str:
+        agent = self.store.setting("agent")
+        if not agent:
+            raise UserError(
+                'no agent is set for this data dir; run: offdesk init --agent "Name '
+                '<email>"'
+            )
+        return str(agent)
+
+    # -- changes -------------------------------------------------------------
+
+    def create(
+        self,
+        *,
+        subject: str,
+        requester: str,
+        body: str = "",
+        priority: str = "normal",
+        type_: str | None = None,
+        tags: list[str] | None = None,
+    ) -> dict[str, Any]:
+        author = self.agent
+        person = parse_person("requester", requester, email_required=False)
+        with self.store.write():
+            doc = new_document(
+                subject=subject.strip(),
+                requester=person,
+                provisional=self.store.next_provisional(),
+                description=body,
+                priority=priority,
+                type_=type_,
+                tags=tags,
+            )
+            snap = authored(
+                TicketId(doc["id"]),
+                [],
+                [{"op": "add", "path": "", "value": doc}],
+                author,
+                self.store.device_id,
+                self.store.clock.tick(),
+                now_iso(),
+            )
+            state = TicketState(normalize(doc), [snap.id], [], snap.wall_time)
+            if normalize(apply_patch({}, list(snap.patch))) != state.doc:
+                raise IntegrityFault("a new ticket's snapshot does not rebuild it")
+            self.store.add_snapshots([snap])
+            self.store.refresh(snap.ticket, state, new=True)
+        log.info("created ticket %s", doc["provisional"])
+        return state_record(state)
+
+    def edit(
+        self,
+        ref: str,
+        sets: list[tuple[str, str]] | None = None,
+        add_tags: list[str] | None = None,
+        remove_tags: list[str] | None = None,
+    ) -> dict[str, Any]:
+        def change(doc: dict[str, Any]) -> None:
+            for field, value in sets or ():
+                set_field(doc, field, value)
+            for tag in add_tags or ():
+                doc["tags"][check_tag(tag)] = True
+            for tag in remove_tags or ():
+                doc["tags"].pop(tag.strip(), None)
+
+        return self.change(self.store.resolve(ref), change)
+
+    def comment(self, ref: str, body: str, *, public: bool) -> dict[str, Any]:
+        author = self.agent
+        return self.change(
+            self.store.resolve(ref),
+            lambda doc: add_comment(
+                doc, author, body, public=public, created=now_iso()
+            ),
+        )
+
+    def revert(self, ref: str, snapshot_ref: str) -> dict[str, Any]:
+        """Undo one snapshot's changes, except where a later change overwrote them.
+
+        A comment the snapshot added is tombstoned rather than removed, so the
+        conversation never loses a message.
+        """
+        ticket = self.store.resolve(ref)
+        history = self.store.history(ticket)
+        target = history.by_id[find_snapshot(history, snapshot_ref)]
+        if target.is_root:
+            raise UserError("the snapshot that created a ticket cannot be reverted")
+        if target.is_merge:
+            raise UserError("a merge snapshot changes nothing; nothing to undo")
+        before = history.state(target.parents).doc
+        after = history.state([target.id]).doc
+
+        def change(doc: dict[str, Any]) -> None:
+            for op in diff(after, before):
+                path = decode_pointer(op["path"])
+                if value_at(doc, path) != value_at(after, path):
+                    log.info("revert keeps the later change to %s", ".".join(path))
+                    continue
+                if op["op"] == "remove" and len(path) == 2 and path[0] == "comments":
+                    doc["comments"][path[1]]["deleted"] = True
+                    continue
+                patched = apply_patch(doc, [op])
+                doc.clear()
+                doc.update(patched)
+
+        return self.change(ticket, change)
+
+    def change(
+        self,
+        ticket: TicketId,
+        mutate: Callable[[dict[str, Any]], object],
+        *,
+        forced: list[Op] | None = None,
+    ) -> dict[str, Any]:
+        """Apply `mutate` to the current document and store the difference.
+
+        `forced` ops are written even when they do not change the value: an agent
+        keeping one side of a conflict must still leave a write that sees both.
+        """
+        author = self.agent
+        history = self.store.history(ticket)
+        state = history.state()
+        doc = edited(state.doc)
+        mutate(doc)
+        doc = normalize(doc)
+        validate(doc)
+        ops = (forced or []) + diff(state.doc, doc)
+        if not ops:
+            raise UserError("nothing to change: the ticket already has those values")
+        with self.store.write():
+            parents = [history.by_id[h] for h in state.heads]
+            snap = authored(
+                ticket,
+                state.heads,
+                ops,
+                author,
+                self.store.device_id,
+                self.store.clock.tick(above=max(p.clock for p in parents)),
+                now_iso(),
+            )
+            new_state = self._checked(history, state, snap, doc)
+            self.store.add_snapshots([snap])
+            self.store.refresh(ticket, new_state)
+        log.info("changed ticket %s (%d operations)", doc["provisional"], len(ops))
+        return state_record(new_state)
+
+    def _checked(
+        self,
+        history: History,
+        parent: TicketState | None,
+        snap: Snapshot,
+        expected: dict[str, Any],
+    ) -> TicketState:
+        """Refuse a snapshot whose patch does not rebuild the state it was made for."""
+        base = parent.doc if parent else {}
+        patched = normalize(apply_patch(base, list(snap.patch)))
+        state = History([*history.order, snap]).state()
+        if patched != normalize(expected) or state.doc != patched:
+            raise IntegrityFault(
+                f"snapshot {snap.id[:12]} does not rebuild its state; nothing stored"
+            )
+        return state
+
+    # -- reading -------------------------------------------------------------
+
+    def record(self, ref: str, at: str | None = None) -> dict[str, Any]:
+        ticket = self.store.resolve(ref)
+        if at is None:
+            return self.store.ticket_record(ticket)
+        history = self.store.history(ticket)
+        return state_record(history.state([find_snapshot(history, at)]))
+
+    def history(self, ref: str) -> History:
+        return self.store.history(self.store.resolve(ref))
+
+    def diff(self, ref: str, a: str, b: str) -> list[Op]:
+        history = self.history(ref)
+        before = history.state([find_snapshot(history, a)]).doc
+        after = history.state([find_snapshot(history, b)]).doc
+        return diff(before, after)
+
+
+def find_snapshot(history: History, ref: str) -> SnapshotId:
+    text = ref.strip().lower()
+    if len(text) < 4:
+        raise NotFoundError(
+            f"snapshot {ref!r} is too short; give at least 4 characters"
+        )
+    hits = [sid for sid in history.by_id if sid.startswith(text)]
+    if not hits:
+        raise NotFoundError(f"no snapshot of this ticket matches {ref!r}")
+    if len(hits) > 1:
+        raise NotFoundError(
+            f"{ref!r} matches {len(hits)} snapshots; give more characters"
+        )
+    return hits[0]

@@ -1,0 +1,321 @@
+"""Importing tickets from CSV and JSON-lines files, all or nothing by default.
+
+Rows are parsed and validated first; only when every row is good (or, with
+`skip_bad`, for the good ones) are tickets written, in one transaction, so a
+failed import leaves the store exactly as it was. JSON lines written by
+`offdesk export` carry whole histories and go in through `replica.receive`.
+"""
+
+import csv
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ulid import ULID
+
+from desktop.desk import Desk
+from desktop.errors import ImportFileError, UserError, ValidationError
+from desktop.replica import receive
+from desktop.ticket import (
+    Person,
+    check_tag,
+    derive_subject,
+    new_document,
+    now_iso,
+    parse_person,
+    parse_time,
+    set_field,
+    validate,
+)
+from sync.canonical import parse_json
+from sync.errors import SyncError
+from sync.history import TicketState, normalize
+from sync.ids import TicketId
+from sync.snapshot import Snapshot, authored, from_body
+
+log = logging.getLogger(__name__)
+
+#: Fields a column may fill, beside `custom.<id>`.
+TARGETS = (
+    "subject",
+    "description",
+    "status",
+    "priority",
+    "type",
+    "requester",
+    "requester.name",
+    "requester.email",
+    "assignee",
+    "group",
+    "due",
+    "created",
+    "tags",
+)
+
+
+@dataclass
+class BadRow:
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    bad: list[BadRow] = field(default_factory=list)
+
+
+def parse_maps(maps: list[str]) -> dict[str, str]:
+    """`COLUMN=FIELD` pairs; a field name that does not exist is refused up front."""
+    mapping: dict[str, str] = {}
+    for item in maps:
+        column, sep, target = item.partition("=")
+        column, target = column.strip(), target.strip()
+        if not sep or not column or not target:
+            raise UserError(f"--map {item!r}: write it as COLUMN=FIELD")
+        if target not in TARGETS and not (
+            target.startswith("custom.") and len(target) > len("custom.")
+        ):
+            raise UserError(
+                f"--map {item!r}: unknown field {target!r}; use one of "
+                + ", ".join(TARGETS)
+                + ", custom.<id>"
+            )
+        mapping[column] = target
+    return mapping
+
+
+def import_file(
+    desk: Desk, path: Path, fmt: str, maps: list[str], *, skip_bad: bool = False
+) -> ImportReport:
+    mapping = parse_maps(maps)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except UnicodeDecodeError as e:
+        raise UserError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from e
+    except OSError as e:
+        raise UserError(f"{path}: cannot read ({e.strerror})") from e
+
+    rows = _csv_rows(text, mapping) if fmt == "csv" else _jsonl_rows(text, mapping)
+
+    author = desk.agent
+    docs: list[tuple[int, dict[str, Any]]] = []
+    histories: list[tuple[int, list[Snapshot]]] = []
+    report = ImportReport()
+    for line, row in rows:
+        try:
+            if isinstance(row, BadRow):
+                raise ValidationError("row", row.reason)
+            if "snapshots" in row:
+                histories.append((line, _history(row)))
+            else:
+                docs.append((line, _document(row, author)))
+        except (UserError, SyncError) as e:
+            if not skip_bad:
+                raise ImportFileError(
+                    f"{path} line {line}: {e}; nothing was imported "
+                    "(use --skip-bad to import the good rows)"
+                ) from e
+            report.bad.append(BadRow(line, str(e)))
+
+    with desk.store.write():
+        report.imported += _write_documents(desk, author, [d for _, d in docs])
+        for line, snaps in histories:
+            outcomes = receive(desk.store, snaps)
+            refused = {k: v for o in outcomes for k, v in o.rejected.items()}
+            if refused and not skip_bad:
+                raise ImportFileError(
+                    f"{path} line {line}: snapshot {next(iter(refused))[:12]} "
+                    f"refused: {next(iter(refused.values()))}; nothing was imported"
+                )
+            for sid, reason in refused.items():
+                report.bad.append(BadRow(line, f"snapshot {sid[:12]}: {reason}"))
+            report.imported += sum(o.result == "new" for o in outcomes)
+    log.info("imported %d tickets from %s", report.imported, path)
+    return report
+
+
+def _csv_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, Any]]:
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as e:
+        raise UserError(f"line 1: not CSV ({e})") from e
+    columns = [h.strip() for h in header]
+    targets = {c: mapping.get(c, c if c in TARGETS else "") for c in columns}
+    missing = set(mapping) - set(columns)
+    if missing:
+        raise UserError(
+            f"--map names columns the file does not have: {', '.join(sorted(missing))}"
+            f" (the header has: {', '.join(columns)})"
+        )
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield reader.line_num, BadRow(reader.line_num, f"not valid CSV ({e})")
+            continue
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(columns):
+            yield (
+                line,
+                BadRow(
+                    line, f"has {len(values)} columns, the header has {len(columns)}"
+                ),
+            )
+            continue
+        yield (
+            line,
+            {targets[c]: v for c, v in zip(columns, values, strict=True) if targets[c]},
+        )
+
+
+def _jsonl_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, Any]]:
+    for line, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = parse_json(raw)
+        except json.JSONDecodeError as e:
+            yield line, BadRow(line, f"not JSON ({e.msg} at column {e.colno})")
+            continue
+        if not isinstance(obj, dict):
+            yield line, BadRow(line, "a line must hold one JSON object")
+            continue
+        if "snapshots" not in obj and mapping:
+            obj = {mapping.get(k, k): v for k, v in obj.items()}
+        yield line, obj
+
+
+def _document(row: dict[str, Any], author: str) -> dict[str, Any]:
+    """Build one validated ticket document from a mapped row."""
+    known = set(TARGETS) | {"custom", "comments"}
+    unknown = [k for k in row if k not in known and not k.startswith("custom.")]
+    if unknown:
+        raise ValidationError(unknown[0], "is not a ticket field")
+    description = _text(row, "description")
+    subject = _text(row, "subject").strip() or derive_subject(description)
+    requester = row.get("requester")
+    if isinstance(requester, dict):
+        name = _opt(requester.get("name"))
+        email = _opt(requester.get("email"))
+    elif isinstance(requester, str) and requester.strip():
+        person = parse_person("requester", requester, email_required=False)
+        name, email = person.name, person.email
+    else:
+        name, email = _opt(row.get("requester.name")), _opt(row.get("requester.email"))
+    if email:
+        email = parse_person("requester.email", email).email
+    created = _opt(row.get("created"))
+    doc = new_document(
+        subject=subject,
+        requester=Person(name, email),
+        provisional="",
+        description=description,
+        status=_opt(row.get("status")) or "new",
+        priority=_opt(row.get("priority")) or "normal",
+        type_=_opt(row.get("type")),
+        tags=_tags(row.get("tags")),
+        created=parse_time("created", created) if created else now_iso(),
+        check=False,
+    )
+    for name_ in ("assignee", "group", "due"):
+        if _opt(row.get(name_)):
+            set_field(doc, name_, str(row[name_]))
+    for key, value in row.items():
+        if key.startswith("custom.") and value not in ("", None):
+            doc["custom"][key.removeprefix("custom.")] = value
+    for key, value in (row.get("custom") or {}).items():
+        doc["custom"][key] = value
+    for comment in row.get("comments") or []:
+        _add_comment(doc, comment, author)
+    validate(doc)
+    return doc
+
+
+def _write_documents(desk: Desk, author: str, docs: list[dict[str, Any]]) -> int:
+    """Write new tickets in the caller's transaction, one root snapshot each."""
+    store = desk.store
+    numbers = store.take_provisionals(len(docs))
+    wall = now_iso()
+    snaps = []
+    for doc, number in zip(docs, numbers, strict=True):
+        doc["provisional"] = number
+        snap = authored(
+            TicketId(doc["id"]),
+            [],
+            [{"op": "add", "path": "", "value": doc}],
+            author,
+            store.device_id,
+            store.clock.tick(),
+            wall,
+        )
+        snaps.append(snap)
+        store.refresh(
+            snap.ticket, TicketState(normalize(doc), [snap.id], [], wall), new=True
+        )
+    store.add_snapshots(snaps)
+    return len(snaps)
+
+
+def _history(row: dict[str, Any]) -> list[Snapshot]:
+    entries = row["snapshots"]
+    if not isinstance(entries, list) or not entries:
+        raise ValidationError("snapshots", "must be a non-empty list")
+    snaps = []
+    for entry in entries:
+        if not isinstance(entry, dict) or set(entry) != {"id", "snapshot"}:
+            raise ValidationError("snapshots", "each entry is {id, snapshot}")
+        snaps.append(from_body(entry["snapshot"], entry["id"]))
+    return snaps
+
+
+def _add_comment(doc: dict[str, Any], comment: Any, author: str) -> None:
+    if not isinstance(comment, dict) or not str(comment.get("body", "")).strip():
+        raise ValidationError("comments", "each comment needs a body")
+    created = comment.get("created")
+    doc["comments"][str(comment.get("id") or ULID())] = {
+        "author": str(comment.get("author") or author),
+        "body": str(comment["body"]),
+        "public": bool(comment.get("public", True)),
+        "created": parse_time("comments.created", created) if created else now_iso(),
+    }
+
+
+def _tags(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [check_tag(t) for t in value.replace(",", " ").split()]
+    if isinstance(value, list):
+        return [check_tag(str(t)) for t in value]
+    if isinstance(value, dict):
+        return [check_tag(str(t)) for t in value]
+    raise ValidationError("tags", "must be text or a list")
+
+
+def _text(row: dict[str, Any], key: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(key, "must be text")
+    return value
+
+
+def _opt(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None

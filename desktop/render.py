@@ -1,0 +1,197 @@
+"""How tickets and histories are shown: `--json` shapes and the text agents read."""
+
+from typing import Any
+
+from sync import dag
+from sync.history import History
+from sync.patch import Op, decode_pointer
+from sync.snapshot import Snapshot
+
+
+def ticket_ref(doc: dict[str, Any]) -> str:
+    """`#1042` once the server numbered it, else the provisional number."""
+    return f"#{doc['number']}" if doc.get("number") else str(doc["provisional"])
+
+
+def ticket_json(record: dict[str, Any], *, comments: bool = True) -> dict[str, Any]:
+    """The public shape of a ticket (`show --json`; `list --json` without comments)."""
+    doc = record["doc"]
+    shown: dict[str, Any] = {
+        "id": doc["id"],
+        "ref": ticket_ref(doc),
+        "number": doc.get("number"),
+        "provisional": doc["provisional"],
+        "subject": doc["subject"],
+        "description": doc["description"],
+        "status": doc["status"],
+        "priority": doc["priority"],
+        "type": doc.get("type"),
+        "requester": {
+            "name": doc["requester"].get("name"),
+            "email": doc["requester"].get("email"),
+        },
+        "assignee": doc.get("assignee"),
+        "group": doc.get("group"),
+        "due": doc.get("due"),
+        "tags": sorted(doc["tags"]),
+        "custom": doc["custom"],
+        "created": doc["created"],
+        "updated": record.get("updated") or doc["created"],
+        "deleted": bool(doc.get("deleted")),
+        "heads": record["heads"],
+        "conflicts": record.get("conflicts", []),
+    }
+    if comments:
+        shown["comments"] = comment_list(doc)
+    return shown
+
+
+def comment_list(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Comments in time order; ties (same second) fall back to the id, a ULID."""
+    ordered = sorted(doc["comments"].items(), key=lambda kv: (kv[1]["created"], kv[0]))
+    return [
+        {
+            "id": cid,
+            "author": c["author"],
+            "body": c["body"],
+            "public": c["public"],
+            "created": c["created"],
+            **({"deleted": True} if c.get("deleted") else {}),
+        }
+        for cid, c in ordered
+    ]
+
+
+def ticket_text(t: dict[str, Any]) -> str:
+    requester = t["requester"]
+    email = f"<{requester['email']}>" if requester["email"] else ""
+    who = " ".join(x for x in (requester["name"], email) if x)
+    lines = [
+        f"{t['ref']}  {t['subject']}",
+        f"  status {t['status']}  priority {t['priority']}"
+        + (f"  type {t['type']}" if t["type"] else ""),
+        f"  requester {who}",
+        f"  assignee {t['assignee'] or '-'}  group {t['group'] or '-'}"
+        + (f"  due {t['due']}" if t["due"] else ""),
+        f"  created {t['created']}  updated {t['updated']}  id {t['id']}",
+    ]
+    if t["tags"]:
+        lines.append("  tags " + ", ".join(t["tags"]))
+    for key, value in sorted(t["custom"].items()):
+        shown = ", ".join(sorted(value)) if isinstance(value, dict) else value
+        lines.append(f"  {key}: {shown}")
+    if t["deleted"]:
+        lines.append("  DELETED")
+    for c in t["conflicts"]:
+        others = "; ".join(f"{o['value']!r} by {o['author']}" for o in c["others"])
+        lines.append(
+            f"  CONFLICT {c['field']}: kept {c['kept']['value']!r} by "
+            f"{c['kept']['author']}; also {others}"
+        )
+    if t["description"]:
+        lines += ["", _indent(t["description"])]
+    for c in t.get("comments", []):
+        kind = "reply" if c["public"] else "internal note"
+        gone = " (deleted)" if c.get("deleted") else ""
+        lines += ["", f"--- {kind} by {c['author']} at {c['created']}{gone}"]
+        lines.append(_indent(c["body"]))
+    return "\n".join(lines)
+
+
+def ticket_table(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "no tickets"
+    lines = []
+    for t in rows:
+        flag = "!" if t["conflicts"] else " "
+        who = t["requester"]["name"] or t["requester"]["email"] or ""
+        lines.append(
+            f"{t['ref']:<10} {t['status']:<8} {t['priority']:<7}{flag}"
+            f"{_cut(t['subject'], 50):<50}  {_cut(who, 24)}"
+        )
+    return "\n".join(lines)
+
+
+def summary(snap: Snapshot) -> str:
+    """One line saying what a snapshot did, in the agent's terms."""
+    if snap.is_merge:
+        return "merged " + ", ".join(p[:8] for p in snap.parents)
+    if snap.is_root:
+        return "created"
+    parts = []
+    for op in snap.patch:
+        path = decode_pointer(op["path"])
+        if op["op"] == "test":
+            continue
+        if path[0] == "tags":
+            parts.append(("+" if op["op"] != "remove" else "-") + f"tag {path[1]}")
+        elif path[0] == "comments":
+            if len(path) == 2 and op["op"] == "add":
+                kind = "reply" if op["value"].get("public") else "internal note"
+                parts.append(kind)
+            else:
+                parts.append("edited comment " + path[1][-6:])
+        elif op["op"] == "remove":
+            parts.append(f"cleared {'.'.join(path)}")
+        else:
+            parts.append(f"{'.'.join(path)}={_cut(str(op['value']), 30)}")
+    return "; ".join(parts)
+
+
+def log_entries(history: History) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.id,
+            "parents": list(s.parents),
+            "author": s.author,
+            "device": s.device,
+            "clock": s.clock.to_json(),
+            "wall_time": s.wall_time,
+            "merge": s.is_merge,
+            "summary": summary(s),
+            "patch": list(s.patch),
+        }
+        for s in reversed(history.order)
+    ]
+
+
+def log_text(history: History, *, graph: bool = False) -> str:
+    lines = []
+    rows = _graph_rows(history) if graph else [("", s) for s in reversed(history.order)]
+    for lanes, snap in rows:
+        if snap is None:
+            lines.append(lanes)
+            continue
+        who = "merge" if snap.is_merge else snap.author
+        when = snap.wall_time or ""
+        prefix = f"{lanes} " if graph else ""
+        lines.append(f"{prefix}{snap.id[:12]}  {when:<20}  {who}  {summary(snap)}")
+    return "\n".join(lines)
+
+
+def _graph_rows(history: History) -> list[tuple[str, Snapshot | None]]:
+    rows = list(dag.graph(history))
+    width = max((len(lanes) for lanes, _ in rows), default=1)
+    return [(lanes.ljust(width), snap) for lanes, snap in rows]
+
+
+def ops_text(ops: list[Op]) -> str:
+    lines = []
+    for op in ops:
+        field = ".".join(decode_pointer(op["path"])) or "(ticket)"
+        if op["op"] == "remove":
+            lines.append(f"- {field}")
+        elif op["op"] == "add":
+            lines.append(f"+ {field}: {_cut(repr(op['value']), 70)}")
+        elif op["op"] == "replace":
+            lines.append(f"~ {field}: {_cut(repr(op['value']), 70)}")
+    return "\n".join(lines)
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())

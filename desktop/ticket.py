@@ -1,0 +1,273 @@
+"""The replicated ticket document: its fields, their allowed values, and edits to it.
+
+The document has stable paths only (DESIGN.md §2): tags, custom fields and
+comments are maps keyed by stable ids, never positional lists, so a patch made
+on one laptop still means the same thing when replayed on another.
+"""
+
+import copy
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ulid import ULID
+
+from desktop.errors import ValidationError
+
+STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
+PRIORITIES = ("low", "normal", "high", "urgent")
+TYPES = ("question", "incident", "problem", "task")
+#: Orders `list --sort` accepts; a leading "-" reverses one.
+SORTS = ("updated", "created", "priority", "status", "subject", "number", "ref")
+
+#: Fields an agent may set with `edit --set FIELD=VALUE`, beside `custom.<id>`.
+EDITABLE = (
+    "subject",
+    "description",
+    "status",
+    "priority",
+    "type",
+    "assignee",
+    "group",
+    "due",
+    "requester.name",
+    "requester.email",
+)
+#: Fields set once by Offdesk itself.
+SYSTEM = ("id", "provisional", "number", "created", "deleted", "comments", "tags")
+
+_EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:.]+$")
+_PERSON = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
+_CUSTOM_ID = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+SUBJECT_MAX = 250
+TAG_MAX = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str | None
+    email: str | None
+
+    def __str__(self) -> str:
+        if self.name and self.email:
+            return f"{self.name} <{self.email}>"
+        return self.name or self.email or ""
+
+
+def now_iso() -> str:
+    return iso(datetime.now(UTC))
+
+
+def iso(moment: datetime) -> str:
+    """UTC, second precision, with a Z: the one time format in documents."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(field: str, text: str) -> str:
+    """Accept ISO 8601 dates and times; a time without a zone is taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(
+            field, f"{text!r} is not a date or time (use e.g. 2026-01-31T14:00:00Z)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return iso(moment)
+
+
+def check_email(field: str, email: str) -> str:
+    email = email.strip()
+    if not _EMAIL.match(email):
+        raise ValidationError(field, f"{email!r} is not an e-mail address")
+    return email
+
+
+def parse_person(field: str, text: str, *, email_required: bool = True) -> Person:
+    """Read `Name <email>` or a bare address; a bare name if e-mail is optional."""
+    text = text.strip()
+    match = _PERSON.match(text)
+    if match:
+        name = match["name"].strip().strip('"') or None
+        return Person(name, check_email(field, match["email"]))
+    if "@" in text:
+        return Person(None, check_email(field, text))
+    if email_required or not text:
+        raise ValidationError(field, f"{text!r} is not of the form 'Name <email>'")
+    return Person(text, None)
+
+
+def check_choice(field: str, value: Any, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValidationError(
+            field, f"{value!r} is not allowed; use one of: {', '.join(allowed)}"
+        )
+    return str(value)
+
+
+def check_tag(tag: str) -> str:
+    tag = tag.strip()
+    if not tag or len(tag) > TAG_MAX or any(c.isspace() for c in tag):
+        raise ValidationError(
+            "tags", f"{tag!r} is not a tag (1-{TAG_MAX} characters, no spaces)"
+        )
+    return tag
+
+
+def derive_subject(description: str, width: int = 80) -> str:
+    """A subject from a description's first line, cut at a word if too long."""
+    line = next((ln.strip() for ln in description.splitlines() if ln.strip()), "")
+    if len(line) <= width:
+        return line
+    cut = line[: width - 1]
+    if " " in cut[width // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def new_document(
+    *,
+    subject: str,
+    requester: Person,
+    provisional: str,
+    description: str = "",
+    status: str = "new",
+    priority: str = "normal",
+    type_: str | None = None,
+    tags: list[str] | None = None,
+    created: str | None = None,
+    ticket_id: str | None = None,
+    check: bool = True,
+) -> dict[str, Any]:
+    """A complete document for a new ticket, validated unless the caller will."""
+    doc: dict[str, Any] = {
+        "id": ticket_id or str(ULID()),
+        "provisional": provisional,
+        "number": None,
+        "subject": subject,
+        "description": description,
+        "status": status,
+        "priority": priority,
+        "type": type_,
+        "requester": {"name": requester.name, "email": requester.email},
+        "assignee": None,
+        "group": None,
+        "due": None,
+        "tags": {check_tag(t): True for t in tags or ()},
+        "custom": {},
+        "comments": {},
+        "created": created or now_iso(),
+        "deleted": False,
+    }
+    if check:
+        validate(doc)
+    return doc
+
+
+def validate(doc: dict[str, Any]) -> None:
+    """Raise ValidationError naming the first field that is wrong."""
+    subject = doc.get("subject")
+    if not isinstance(subject, str) or not subject.strip():
+        raise ValidationError("subject", "is required")
+    if len(subject) > SUBJECT_MAX:
+        raise ValidationError("subject", f"is longer than {SUBJECT_MAX} characters")
+    if not isinstance(doc.get("description"), str):
+        raise ValidationError("description", "must be text")
+    check_choice("status", doc.get("status"), STATUSES)
+    check_choice("priority", doc.get("priority"), PRIORITIES)
+    if doc.get("type") is not None:
+        check_choice("type", doc["type"], TYPES)
+    requester = doc.get("requester") or {}
+    if not (requester.get("name") or requester.get("email")):
+        raise ValidationError("requester", "needs a name or an e-mail address")
+    if requester.get("email"):
+        check_email("requester.email", requester["email"])
+    for name in ("assignee", "group"):
+        if doc.get(name) is not None and not isinstance(doc[name], str):
+            raise ValidationError(name, "must be text")
+    if doc.get("due") is not None:
+        parse_time("due", doc["due"])
+    for tag in doc.get("tags", {}):
+        check_tag(tag)
+    for field_id, value in doc.get("custom", {}).items():
+        check_custom(field_id, value)
+
+
+def check_custom(field_id: str, value: Any) -> None:
+    """Custom values are scalars, or a map of option -> true for a multi-select."""
+    if not _CUSTOM_ID.match(field_id):
+        raise ValidationError(
+            f"custom.{field_id}", "a field id is 1-64 letters, digits, '_' or '-'"
+        )
+    if isinstance(value, dict):
+        if not all(v is True for v in value.values()):
+            raise ValidationError(
+                f"custom.{field_id}", "a multi-select maps each option to true"
+            )
+    elif isinstance(value, list):
+        raise ValidationError(
+            f"custom.{field_id}", "lists are not allowed; use a multi-select map"
+        )
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError(f"custom.{field_id}", "must be a finite number")
+
+
+def set_field(doc: dict[str, Any], field: str, value: str) -> None:
+    """Apply one `--set FIELD=VALUE` from the command line; '' clears optional ones."""
+    text = value.strip()
+    if field in ("subject", "description"):
+        doc[field] = value if field == "description" else text
+    elif field == "status":
+        doc["status"] = check_choice("status", text, STATUSES)
+    elif field == "priority":
+        doc["priority"] = check_choice("priority", text, PRIORITIES)
+    elif field == "type":
+        doc["type"] = check_choice("type", text, TYPES) if text else None
+    elif field in ("assignee", "group"):
+        doc[field] = text or None
+    elif field == "due":
+        doc["due"] = parse_time("due", text) if text else None
+    elif field == "requester.name":
+        doc["requester"]["name"] = text or None
+    elif field == "requester.email":
+        doc["requester"]["email"] = check_email(field, text) if text else None
+    elif field.startswith("custom."):
+        field_id = field.removeprefix("custom.")
+        if text:
+            check_custom(field_id, text)
+            doc["custom"][field_id] = text
+        else:
+            doc["custom"].pop(field_id, None)
+    elif field in SYSTEM:
+        raise ValidationError(field, "is set by Offdesk and cannot be edited")
+    else:
+        raise ValidationError(
+            field,
+            "unknown field; editable fields are: "
+            + ", ".join(EDITABLE)
+            + ", custom.<id>",
+        )
+    validate(doc)
+
+
+def add_comment(
+    doc: dict[str, Any], author: str, body: str, *, public: bool, created: str
+) -> str:
+    """Add a comment under a new ULID key and return the key."""
+    if not body.strip():
+        raise ValidationError("body", "a comment needs some text")
+    comment_id = str(ULID())
+    doc["comments"][comment_id] = {
+        "author": author,
+        "body": body,
+        "public": public,
+        "created": created,
+    }
+    return comment_id
+
+
+def edited(doc: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy to edit, so the state it came from stays intact for the diff."""
+    return copy.deepcopy(doc)

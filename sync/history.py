@@ -1,0 +1,278 @@
+"""A ticket's state as a function of its set of snapshots (DESIGN.md §5).
+
+Every snapshot's operations are folded in the one total order all replicas
+share (clock, device, id); because a child's clock is above its parents', that
+order is also topological. Each leaf of the document keeps the writes no later
+write has seen: a write removes only the writes that are its own ancestors.
+What remains decides the value:
+
+- a scalar field takes the highest-ordered surviving write, and when surviving
+  writes disagree the others are kept as a conflict record;
+- a set element (a tag, a multi-select option) is present if any surviving
+  write added it, so a concurrent add beats a remove;
+- comments are keyed by id, so nothing concurrent can overwrite one.
+
+Two replicas holding the same snapshots therefore show the same ticket, in
+whatever order the snapshots arrived and whatever merges were made.
+"""
+
+import copy
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync.errors import SnapshotError
+from sync.ids import SnapshotId
+from sync.patch import decode_pointer
+from sync.snapshot import Snapshot
+
+Path = tuple[str, ...]
+
+#: Top-level maps every ticket document has, even when empty.
+CONTAINERS = ("requester", "tags", "custom", "comments")
+
+
+class _Deleted:
+    def __repr__(self) -> str:
+        return "DELETED"
+
+
+DELETED: Any = _Deleted()
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One surviving value of a field, with who wrote it."""
+
+    value: Any
+    snapshot: SnapshotId
+    author: str | None
+    device: str | None
+    wall_time: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": None if self.value is DELETED else self.value,
+            "author": self.author,
+            "device": self.device,
+            "wall_time": self.wall_time,
+            "snapshot": self.snapshot,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Concurrent writes to one field: the kept value and the ones it beat."""
+
+    field: str
+    kept: Version
+    others: tuple[Version, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "kept": self.kept.to_json(),
+            "others": [o.to_json() for o in self.others],
+        }
+
+
+@dataclass(slots=True)
+class TicketState:
+    doc: dict[str, Any]
+    heads: list[SnapshotId]
+    conflicts: list[Conflict] = field(default_factory=list)
+    updated: str | None = None
+
+
+def is_set_element(path: Path) -> bool:
+    """Tags and multi-select options merge as add-wins sets, not as registers."""
+    return (len(path) == 2 and path[0] == "tags") or (
+        len(path) == 3 and path[0] == "custom"
+    )
+
+
+def field_name(path: Path) -> str:
+    return ".".join(path)
+
+
+def normalize(doc: dict[str, Any]) -> dict[str, Any]:
+    """The canonical shape: top-level maps present, no empty maps below them.
+
+    Both the fold and plain patch application pass through this, so they agree
+    on a custom multi-select whose last option was removed. Only `custom` can
+    hold maps that empty out; comments and the requester never do.
+    """
+    out = dict(doc)
+    for name in CONTAINERS:
+        if not isinstance(out.get(name), dict):
+            out[name] = {}
+    custom = out["custom"]
+    if any(_is_empty_map(v) for v in custom.values()):
+        out["custom"] = {k: v for k, v in custom.items() if not _is_empty_map(v)}
+    return out
+
+
+def _is_empty_map(value: Any) -> bool:
+    return isinstance(value, dict) and not value
+
+
+def _flatten(prefix: Path, value: Any) -> Iterator[tuple[Path, Any]]:
+    if isinstance(value, dict) and value:
+        for key, sub in value.items():
+            yield from _flatten(prefix + (key,), sub)
+    else:
+        yield prefix, value
+
+
+class History:
+    """All known snapshots of one ticket, with ancestry, heads and folded states."""
+
+    def __init__(self, snapshots: Iterable[Snapshot]) -> None:
+        self.by_id: dict[SnapshotId, Snapshot] = {s.id: s for s in snapshots}
+        self.order = sorted(self.by_id.values(), key=Snapshot.order_key)
+        self.index = {s.id: i for i, s in enumerate(self.order)}
+        self._ancestors: list[int] = []
+        for i, snap in enumerate(self.order):
+            bits = 0
+            for parent in snap.parents:
+                j = self.index.get(parent)
+                if j is None:
+                    raise SnapshotError(
+                        f"snapshot {snap.id[:12]} names unknown parent {parent[:12]}"
+                    )
+                if j >= i:
+                    raise SnapshotError(
+                        f"snapshot {snap.id[:12]} is not ordered after its parent"
+                    )
+                bits |= self._ancestors[j] | (1 << j)
+            self._ancestors.append(bits)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def heads(self) -> list[SnapshotId]:
+        """Snapshots that no other snapshot names as a parent, sorted by id."""
+        parents = {p for s in self.order for p in s.parents}
+        return sorted(s.id for s in self.order if s.id not in parents)
+
+    def is_ancestor(self, older: SnapshotId, newer: SnapshotId) -> bool:
+        return bool(self._ancestors[self.index[newer]] >> self.index[older] & 1)
+
+    def ancestors(self, snapshot: SnapshotId) -> list[SnapshotId]:
+        bits = self._ancestors[self.index[snapshot]]
+        return [s.id for i, s in enumerate(self.order) if bits >> i & 1]
+
+    def state(self, heads: Iterable[SnapshotId] | None = None) -> TicketState:
+        """The ticket as seen at `heads` (default: all current heads)."""
+        head_ids = sorted(set(heads)) if heads is not None else self.heads()
+        if not head_ids:
+            raise SnapshotError("a ticket state needs at least one snapshot")
+        included = 0
+        for head in head_ids:
+            if head not in self.index:
+                raise SnapshotError(f"unknown snapshot {head[:12]}")
+            i = self.index[head]
+            included |= self._ancestors[i] | (1 << i)
+        leaves = self._fold(included)
+        doc, conflicts = self._resolve(leaves)
+        updated = max(
+            (
+                s.wall_time
+                for i, s in enumerate(self.order)
+                if included >> i & 1 and s.wall_time
+            ),
+            default=None,
+        )
+        return TicketState(doc, head_ids, conflicts, updated)
+
+    def _fold(self, included: int) -> dict[Path, list[tuple[int, Any]]]:
+        leaves: dict[Path, list[tuple[int, Any]]] = {}
+        containers: set[Path] = set()
+        for i, snap in enumerate(self.order):
+            if not included >> i & 1 or snap.is_merge:
+                continue
+            seen = self._ancestors[i]
+            for op in snap.patch:
+                if op["op"] == "test":
+                    continue
+                path = decode_pointer(op["path"])
+                value = DELETED if op["op"] == "remove" else op["value"]
+                doomed = [path] if path in leaves else []
+                if path in containers or not path:
+                    doomed += [p for p in leaves if p[: len(path)] == path != p]
+                for leaf in doomed:
+                    _write(leaves, leaf, i, seen, DELETED)
+                if value is DELETED:
+                    continue
+                for leaf, leaf_value in _flatten(path, value):
+                    _write(leaves, leaf, i, seen, leaf_value)
+                    containers.update(leaf[:n] for n in range(len(leaf)))
+        return leaves
+
+    def _resolve(
+        self, leaves: dict[Path, list[tuple[int, Any]]]
+    ) -> tuple[dict[str, Any], list[Conflict]]:
+        chosen: list[tuple[int, Path, Any]] = []
+        conflicts: list[Conflict] = []
+        for path, writes in leaves.items():
+            if is_set_element(path):
+                added = [w for w in writes if w[1] is not DELETED]
+                if added:
+                    top = max(added, key=_by_index)
+                    chosen.append((top[0], path, top[1]))
+                continue
+            winner = max(writes, key=_by_index)
+            if winner[1] is not DELETED:
+                chosen.append((winner[0], path, winner[1]))
+            losers = [w for w in writes if w is not winner and w[1] != winner[1]]
+            if losers:
+                conflicts.append(
+                    Conflict(
+                        field_name(path),
+                        self._version(winner),
+                        tuple(self._version(w) for w in sorted(losers, key=_by_index)),
+                    )
+                )
+
+        doc: dict[str, Any] = {}
+        for _, path, value in sorted(chosen, key=lambda c: (c[0], len(c[1]))):
+            _place(doc, path, value)
+        conflicts.sort(key=lambda c: c.field)
+        return normalize(doc), conflicts
+
+    def _version(self, write: tuple[int, Any]) -> Version:
+        snap = self.order[write[0]]
+        return Version(write[1], snap.id, snap.author, snap.device, snap.wall_time)
+
+
+def _by_index(write: tuple[int, Any]) -> int:
+    return write[0]
+
+
+def _write(
+    leaves: dict[Path, list[tuple[int, Any]]],
+    leaf: Path,
+    index: int,
+    seen: int,
+    value: Any,
+) -> None:
+    """Record a write, dropping the earlier writes that this snapshot had seen."""
+    kept = [w for w in leaves.get(leaf, ()) if w[0] != index and not seen >> w[0] & 1]
+    kept.append((index, value))
+    leaves[leaf] = kept
+
+
+def _place(doc: dict[str, Any], path: Path, value: Any) -> None:
+    """Put a leaf into the document; a later-ordered leaf wins a clash of shapes."""
+    node = doc
+    for part in path[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    if _is_empty_map(value):
+        if not isinstance(node.get(path[-1]), dict):
+            node[path[-1]] = {}
+        return
+    # Snapshots are shared; a state must never alias their mutable values.
+    node[path[-1]] = copy.deepcopy(value) if isinstance(value, list) else value
