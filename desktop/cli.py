@@ -97,6 +97,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ref", metavar="REF")
     p.add_argument("snapshot", metavar="SNAPSHOT")
 
+    p = command("delete", "delete a ticket (it can be restored; history is kept)")
+    p.add_argument("ref", metavar="REF")
+    p = command("restore", "bring a deleted ticket back")
+    p.add_argument("ref", metavar="REF")
+
+    p = command("resolve", "settle a conflicted field; the choice syncs everywhere")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("field", metavar="FIELD", help="as listed under conflicts")
+    choice = p.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--keep", action="store_true", help="keep the shown value")
+    choice.add_argument("--value", metavar="V", help="use this value instead")
+
+    p = command("bundle", "carry snapshots to another replica as a file")
+    bundle = p.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
+    b = bundle.add_parser(
+        "create", parents=[common], help="write snapshots into a bundle file"
+    )
+    b.add_argument("file", metavar="FILE")
+    b.add_argument(
+        "--since",
+        metavar="FILE_OR_CURSOR",
+        help="only snapshots newer than this cursor or earlier bundle",
+    )
+    b.add_argument("--ticket", action="append", default=[], metavar="REF")
+    b = bundle.add_parser(
+        "apply", parents=[common], help="apply a bundle file from another replica"
+    )
+    b.add_argument("file", metavar="FILE")
+
     p = command("import", "import tickets from a CSV or JSON-lines file")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", required=True, choices=("jsonl", "csv"))
@@ -225,6 +254,38 @@ def cmd_diff(args: argparse.Namespace, desk: Desk) -> None:
 def cmd_revert(args: argparse.Namespace, desk: Desk) -> None:
     shown = render.ticket_json(desk.revert(args.ref, args.snapshot))
     emit(args, shown, f"{shown['ref']}: reverted {args.snapshot}")
+
+
+def cmd_delete(args: argparse.Namespace, desk: Desk) -> None:
+    shown = render.ticket_json(desk.delete(args.ref))
+    emit(args, shown, f"{shown['ref']} deleted (offdesk restore {shown['ref']} undoes)")
+
+
+def cmd_restore(args: argparse.Namespace, desk: Desk) -> None:
+    shown = render.ticket_json(desk.restore(args.ref))
+    emit(args, shown, f"{shown['ref']} restored")
+
+
+def cmd_resolve(args: argparse.Namespace, desk: Desk) -> None:
+    record = desk.resolve(args.ref, args.field, keep=args.keep, value=args.value)
+    shown = render.ticket_json(record)
+    emit(args, shown, f"{shown['ref']}: {args.field} resolved")
+
+
+def cmd_bundle(args: argparse.Namespace, desk: Desk) -> None:
+    from desktop import bundles
+
+    if args.bundle_command == "create":
+        made = bundles.create(desk.store, Path(args.file), args.since, args.ticket)
+        emit(
+            args,
+            made,
+            f"wrote {made['snapshots']} snapshots to {args.file}; next time use "
+            f"--since {made['cursor']} (or --since {args.file})",
+        )
+    else:
+        outcomes = bundles.apply(desk.store, Path(args.file))
+        emit(args, outcomes, render.outcomes_text(outcomes))
 
 
 def cmd_import(args: argparse.Namespace, desk: Desk) -> int:

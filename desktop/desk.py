@@ -25,7 +25,15 @@ from desktop.ticket import (
 )
 from sync.history import History, TicketState, normalize
 from sync.ids import SnapshotId, TicketId
-from sync.patch import Op, apply_patch, decode_pointer, diff, value_at
+from sync.patch import (
+    MISSING,
+    Op,
+    apply_patch,
+    decode_pointer,
+    diff,
+    encode_pointer,
+    value_at,
+)
 from sync.snapshot import Snapshot, authored
 
 log = logging.getLogger(__name__)
@@ -157,6 +165,75 @@ class Desk:
 
         return self.change(ticket, change)
 
+    def delete(self, ref: str) -> dict[str, Any]:
+        """Soft delete: the ticket leaves the lists, its history stays."""
+        return self._set_deleted(ref, True)
+
+    def restore(self, ref: str) -> dict[str, Any]:
+        return self._set_deleted(ref, False)
+
+    def _set_deleted(self, ref: str, deleted: bool) -> dict[str, Any]:
+        ticket = self.store.resolve(ref)
+        state = self.store.history(ticket).state()
+        flagged = any(c.field == "deleted" for c in state.conflicts)
+        if state.doc.get("deleted") is deleted and not flagged:
+            raise UserError(
+                "the ticket is already " + ("deleted" if deleted else "not deleted")
+            )
+
+        def change(doc: dict[str, Any]) -> None:
+            doc["deleted"] = deleted
+
+        forced = [{"op": "replace", "path": "/deleted", "value": deleted}]
+        return self.change(ticket, change, forced=forced)
+
+    def resolve(
+        self, ref: str, field: str, *, keep: bool = False, value: str | None = None
+    ) -> dict[str, Any]:
+        """Record the agent's choice for a conflicted field as an ordinary snapshot.
+
+        The new write descends from every conflicting one, so once exchanged it
+        clears the conflict on every replica.
+        """
+        if keep == (value is not None):
+            raise UserError("resolve: give exactly one of --keep or --value")
+        ticket = self.store.resolve(ref)
+        state = self.store.history(ticket).state()
+        conflict = next((c for c in state.conflicts if c.field == field), None)
+        if conflict is None:
+            fields = ", ".join(c.field for c in state.conflicts) or "none"
+            raise UserError(
+                f"{field} has no conflict on this ticket (conflicted fields: {fields})"
+            )
+        path = tuple(field.split("."))
+        pointer = encode_pointer(path)
+
+        def change(doc: dict[str, Any]) -> None:
+            if value is not None and field != "deleted":
+                set_field(doc, field, value)
+
+        if field == "deleted":
+            chosen: Any = conflict.kept.value if keep else _truth(value or "")
+            return self.change(
+                ticket,
+                lambda doc: doc.update(deleted=chosen),
+                forced=[{"op": "replace", "path": "/deleted", "value": chosen}],
+            )
+        if value is not None:
+            probe = edited(state.doc)
+            set_field(probe, field, value)
+            current = value_at(probe, path)
+        else:
+            current = value_at(state.doc, path)
+        if current is MISSING:
+            forced = [
+                {"op": "add", "path": pointer, "value": None},
+                {"op": "remove", "path": pointer},
+            ]
+        else:
+            forced = [{"op": "add", "path": pointer, "value": current}]
+        return self.change(ticket, change, forced=forced)
+
     def change(
         self,
         ticket: TicketId,
@@ -176,7 +253,7 @@ class Desk:
         mutate(doc)
         doc = normalize(doc)
         validate(doc)
-        ops = (forced or []) + diff(state.doc, doc)
+        ops = _merge_ops(forced or [], diff(state.doc, doc))
         if not ops:
             raise UserError("nothing to change: the ticket already has those values")
         with self.store.write():
@@ -191,6 +268,7 @@ class Desk:
                 now_iso(),
             )
             new_state = self._checked(history, state, snap, doc)
+            self.store.flag_clocks(history, new_state)
             self.store.add_snapshots([snap])
             self.store.refresh(ticket, new_state)
         log.info("changed ticket %s (%d operations)", doc["provisional"], len(ops))
@@ -230,6 +308,21 @@ class Desk:
         before = history.state([find_snapshot(history, a)]).doc
         after = history.state([find_snapshot(history, b)]).doc
         return diff(before, after)
+
+
+def _merge_ops(forced: list[Op], ops: list[Op]) -> list[Op]:
+    """Forced writes first, then the diff's ops on other paths."""
+    paths = {op["path"] for op in forced}
+    return [*forced, *(op for op in ops if op["path"] not in paths)]
+
+
+def _truth(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("true", "yes", "1", "deleted"):
+        return True
+    if lowered in ("false", "no", "0", "restored"):
+        return False
+    raise UserError(f"deleted: {text!r} is not true or false")
 
 
 def find_snapshot(history: History, ref: str) -> SnapshotId:

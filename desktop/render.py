@@ -40,6 +40,7 @@ def ticket_json(record: dict[str, Any], *, comments: bool = True) -> dict[str, A
         "deleted": bool(doc.get("deleted")),
         "heads": record["heads"],
         "conflicts": record.get("conflicts", []),
+        "clock_warnings": record.get("clock_warnings", []),
     }
     if comments:
         shown["comments"] = comment_list(doc)
@@ -173,6 +174,20 @@ def _graph_rows(history: History) -> list[tuple[str, Snapshot | None]]:
     rows = list(dag.graph(history))
     width = max((len(lanes) for lanes, _ in rows), default=1)
     return [(lanes.ljust(width), snap) for lanes, snap in rows]
+
+
+def outcomes_text(outcomes: list[dict[str, Any]]) -> str:
+    """One line per ticket a bundle or sync touched."""
+    if not outcomes:
+        return "nothing to apply"
+    lines = []
+    for o in outcomes:
+        line = f"{o['ref']:<12} {o['result']}"
+        if o["rejected"]:
+            reasons = "; ".join(f"{k[:12]}: {v}" for k, v in o["rejected"].items())
+            line += f" (refused {reasons})"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def ops_text(ops: list[Op]) -> str:

@@ -91,7 +91,7 @@ def receive_ticket(store: Store, ticket: TicketId, batch: list[Snapshot]) -> Out
         store.clock.observe(merge.clock)
         merged = History([*merged.order, merge])
         added.append(merge)
-    state = merged.state()
+    state = store.flag_clocks(merged, merged.state())
     store.add_snapshots(added)
     store.refresh(ticket, state, new=not held)
 

@@ -82,6 +82,8 @@ class TicketState:
     heads: list[SnapshotId]
     conflicts: list[Conflict] = field(default_factory=list)
     updated: str | None = None
+    #: Snapshots whose clock was far ahead of this device's when they were seen.
+    clock_warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
 def is_set_element(path: Path) -> bool:
@@ -175,6 +177,8 @@ class History:
             included |= self._ancestors[i] | (1 << i)
         leaves = self._fold(included)
         doc, conflicts = self._resolve(leaves)
+        if doc.get("deleted") is True:
+            conflicts = self._flag_edits_beside_delete(leaves, included, conflicts)
         updated = max(
             (
                 s.wall_time
@@ -239,6 +243,39 @@ class History:
             _place(doc, path, value)
         conflicts.sort(key=lambda c: c.field)
         return normalize(doc), conflicts
+
+    def _flag_edits_beside_delete(
+        self,
+        leaves: dict[Path, list[tuple[int, Any]]],
+        included: int,
+        conflicts: list[Conflict],
+    ) -> list[Conflict]:
+        """Edits made concurrently with the winning delete are kept and flagged.
+
+        The agent who deleted never saw them, so the ticket shows them as a
+        conflict on `deleted` until someone restores it or deletes it again.
+        """
+        winner = max(leaves[("deleted",)], key=_by_index)
+        beside = [
+            (i, False)
+            for i, snap in enumerate(self.order)
+            if included >> i & 1
+            and not snap.is_merge
+            and not snap.is_root
+            and i != winner[0]
+            and not self._ancestors[winner[0]] >> i & 1
+            and not self._ancestors[i] >> winner[0] & 1
+        ]
+        if not beside:
+            return conflicts
+        others = [self._version(w) for w in beside]
+        kept = [c for c in conflicts if c.field == "deleted"]
+        if kept:
+            seen = {o.snapshot for o in kept[0].others}
+            others = [*kept[0].others, *(o for o in others if o.snapshot not in seen)]
+        rest = [c for c in conflicts if c.field != "deleted"]
+        flagged = Conflict("deleted", self._version(winner), tuple(others))
+        return sorted([*rest, flagged], key=lambda c: c.field)
 
     def _version(self, write: tuple[int, Any]) -> Version:
         snap = self.order[write[0]]

@@ -175,6 +175,42 @@ class Store:
             "SELECT ticket, id, body FROM snapshots ORDER BY ticket, seq"
         )
 
+    def flag_clocks(self, history: History, state: TicketState) -> TicketState:
+        """Note snapshots whose clock is far ahead of ours: flagged, never refused."""
+        state.clock_warnings = [
+            {
+                "snapshot": s.id,
+                "device": s.device,
+                "author": s.author,
+                "ahead_ms": s.clock.ms - self.clock.wall_ms(),
+            }
+            for s in history.order
+            if not s.is_merge and self.clock.is_far_future(s.clock)
+        ]
+        return state
+
+    def last_seq(self) -> int:
+        row = self.db.execute("SELECT max(seq) FROM snapshots").fetchone()
+        return int(row[0] or 0)
+
+    def snapshots_since(
+        self, cursor: int, tickets: list[TicketId] | None = None
+    ) -> Iterator[Snapshot]:
+        """Snapshots stored after `cursor`, in arrival order (parents first)."""
+        if tickets is None:
+            rows = self.db.execute(
+                "SELECT id, body FROM snapshots WHERE seq > ? ORDER BY seq", (cursor,)
+            )
+        else:
+            marks = ",".join("?" * len(tickets))
+            rows = self.db.execute(
+                f"SELECT id, body FROM snapshots WHERE seq > ? AND ticket IN ({marks}) "
+                "ORDER BY seq",
+                (cursor, *tickets),
+            )
+        for sid, body in list(rows):
+            yield from_body(parse_json(body), sid)
+
     # -- the query tables ----------------------------------------------------
 
     def refresh(
@@ -290,6 +326,7 @@ def state_record(state: TicketState) -> dict[str, Any]:
         "heads": state.heads,
         "conflicts": [c.to_json() for c in state.conflicts],
         "updated": state.updated,
+        "clock_warnings": state.clock_warnings,
     }
 
 
