@@ -13,7 +13,6 @@ from desktop.errors import UserError
 from desktop.render import ticket_ref
 from desktop.replica import receive
 from desktop.store.store import Store
-from desktop.ticket import now_iso
 from sync.bundle import BundleError, BundleHeader, read_bundle, write_bundle
 
 log = logging.getLogger(__name__)
@@ -24,7 +23,7 @@ def create(
 ) -> dict[str, Any]:
     cursor = _cursor(store, since)
     tickets = [store.resolve(r) for r in refs] or None
-    header = BundleHeader(str(store.device_id), store.last_seq(), now_iso())
+    header = BundleHeader(str(store.device_id), store.last_seq(), store.now_iso())
     partial = path.with_name(path.name + ".partial")
     try:
         count = write_bundle(partial, header, store.snapshots_since(cursor, tickets))

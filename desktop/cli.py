@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import desktop
 from desktop import datadir, render
 from desktop.desk import Desk
 from desktop.errors import UserError
@@ -39,6 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
         "merge histories like git when it returns.",
     )
     parser.add_argument("--data-dir", metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--version", action="version", version=f"offdesk {desktop.__version__}"
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end on a temporary data dir, then exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_: str) -> argparse.ArgumentParser:
@@ -138,17 +147,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("export", "write every ticket with its whole history as JSON lines")
     p.add_argument("--output", metavar="FILE", help="default: standard output")
+
+    from desktop.cli_sync import add_parsers  # serve, server, remote, sync
+
+    add_parsers(sub, common)
+    from desktop.cli_pipeline import add_parsers as add_pipeline_parsers
+
+    add_pipeline_parsers(sub, common)  # quarantine, pipeline, rules
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(
+        _join_descending_sort(list(sys.argv[1:] if argv is None else argv))
+    )
+    if args.self_test:
+        from desktop import selftest
+
+        failures = selftest.run(print)
+        print("self-test passed" if not failures else f"self-test: {failures} failed")
+        return 1 if failures else 0
     if not args.command:
-        parser.print_help()
-        return 0
+        from desktop.ui.app import main as gui_main  # Qt loads only for the window
+
+        return gui_main(args.data_dir)
     logging.basicConfig(level=logging.WARNING, format="offdesk: %(message)s")
     try:
+        if args.command in ("serve", "server"):  # these must not open a Store first
+            from desktop.cli_sync import run_server_command
+
+            return run_server_command(args)
         with Store(datadir.resolve(args.data_dir)) as store:
             return run(args, Desk(store))
     except UserError as e:
@@ -157,6 +186,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("offdesk: interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
+
+
+def _join_descending_sort(argv: list[str]) -> list[str]:
+    """Let `--sort -updated` work: argparse would read `-updated` as an option."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] == "--sort" and arg.startswith("-") and len(arg) > 1:
+            out[-1] = f"--sort={arg}"
+        else:
+            out.append(arg)
+    return out
 
 
 def run(args: argparse.Namespace, desk: Desk) -> int:
@@ -297,7 +337,13 @@ def cmd_import(args: argparse.Namespace, desk: Desk) -> int:
     for bad in report.bad:
         print(f"offdesk: skipped line {bad.line}: {bad.reason}", file=sys.stderr)
     data = {"imported": report.imported, "skipped": [b.__dict__ for b in report.bad]}
-    emit(args, data, f"imported {report.imported} tickets, skipped {len(report.bad)}")
+    text = f"imported {report.imported} tickets, skipped {len(report.bad)}"
+    if report.quarantined:
+        data["quarantined"] = report.quarantined
+        text += (
+            f", quarantined {len(report.quarantined)} (see: offdesk quarantine list)"
+        )
+    emit(args, data, text)
     return 0
 
 
@@ -310,6 +356,36 @@ def cmd_export(args: argparse.Namespace, desk: Desk) -> None:
             print(f"exported {count} tickets to {args.output}", file=sys.stderr)
     else:
         export(desk.store, None)
+
+
+def cmd_quarantine(args: argparse.Namespace, desk: Desk) -> int:
+    from desktop.cli_pipeline import cmd_quarantine
+
+    return cmd_quarantine(args, desk)
+
+
+def cmd_pipeline(args: argparse.Namespace, desk: Desk) -> None:
+    from desktop.cli_pipeline import cmd_pipeline
+
+    cmd_pipeline(args, desk)
+
+
+def cmd_rules(args: argparse.Namespace, desk: Desk) -> None:
+    from desktop.cli_pipeline import cmd_rules
+
+    cmd_rules(args, desk)
+
+
+def cmd_remote(args: argparse.Namespace, desk: Desk) -> None:
+    from desktop.cli_sync import cmd_remote
+
+    cmd_remote(args, desk)
+
+
+def cmd_sync(args: argparse.Namespace, desk: Desk) -> None:
+    from desktop.cli_sync import cmd_sync
+
+    cmd_sync(args, desk)
 
 
 if __name__ == "__main__":

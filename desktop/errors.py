@@ -33,3 +33,7 @@ class StoreError(UserError):
 
 class ImportFileError(UserError):
     """An import file has rows that cannot become tickets."""
+
+
+class SyncFailed(UserError):
+    """A sync could not finish; what it committed stays and the next sync resumes."""

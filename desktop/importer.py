@@ -7,6 +7,7 @@ failed import leaves the store exactly as it was. JSON lines written by
 """
 
 import csv
+import io
 import json
 import logging
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from ulid import ULID
 
 from desktop.desk import Desk
 from desktop.errors import ImportFileError, UserError, ValidationError
+from desktop.pipeline.change import Change, Origin
+from desktop.pipeline.config import is_reserved
 from desktop.replica import receive
 from desktop.ticket import (
     Person,
@@ -66,6 +69,8 @@ class BadRow:
 class ImportReport:
     imported: int = 0
     bad: list[BadRow] = field(default_factory=list)
+    #: Quarantine items of rows that parsed but a pipeline stage stopped.
+    quarantined: list[int] = field(default_factory=list)
 
 
 def parse_maps(maps: list[str]) -> dict[str, str]:
@@ -124,7 +129,10 @@ def import_file(
             report.bad.append(BadRow(line, str(e)))
 
     with desk.store.write():
-        report.imported += _write_documents(desk, author, [d for _, d in docs])
+        written, report.quarantined = _write_documents(
+            desk, author, [d for _, d in docs]
+        )
+        report.imported += written
         for line, snaps in histories:
             outcomes = receive(desk.store, snaps)
             refused = {k: v for o in outcomes for k, v in o.rejected.items()}
@@ -135,13 +143,16 @@ def import_file(
                 )
             for sid, reason in refused.items():
                 report.bad.append(BadRow(line, f"snapshot {sid[:12]}: {reason}"))
-            report.imported += sum(o.result == "new" for o in outcomes)
+            report.imported += sum(
+                o.result == "new" and not is_reserved(o.ticket) for o in outcomes
+            )
     log.info("imported %d tickets from %s", report.imported, path)
     return report
 
 
 def _csv_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, Any]]:
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    # newline="" keeps U+2028 and friends inside fields, as the csv module expects.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -182,7 +193,8 @@ def _csv_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, Any]]:
 
 
 def _jsonl_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, Any]]:
-    for line, raw in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a JSON line: str.splitlines() would also split at U+2028.
+    for line, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
         try:
@@ -244,14 +256,27 @@ def _document(row: dict[str, Any], author: str) -> dict[str, Any]:
     return doc
 
 
-def _write_documents(desk: Desk, author: str, docs: list[dict[str, Any]]) -> int:
-    """Write new tickets in the caller's transaction, one root snapshot each."""
+def _write_documents(
+    desk: Desk, author: str, docs: list[dict[str, Any]]
+) -> tuple[int, list[int]]:
+    """Write new tickets in the caller's transaction, one root snapshot each.
+
+    Each row passes the pipeline first; a row a stage stops is quarantined
+    (never lost) and the others go in. Returns (written, quarantine items).
+    """
     store = desk.store
     numbers = store.take_provisionals(len(docs))
-    wall = now_iso()
+    wall = desk.store.now_iso()
     snaps = []
+    held = []
     for doc, number in zip(docs, numbers, strict=True):
         doc["provisional"] = number
+        admission = desk.pipeline.admit(
+            Change.create(doc, Origin.IMPORT, author, wall, validated=True)
+        )
+        if admission.held is not None:
+            held.append(admission.held)
+            continue
         snap = authored(
             TicketId(doc["id"]),
             [],
@@ -265,8 +290,9 @@ def _write_documents(desk: Desk, author: str, docs: list[dict[str, Any]]) -> int
         store.refresh(
             snap.ticket, TicketState(normalize(doc), [snap.id], [], wall), new=True
         )
+        admission.announce()
     store.add_snapshots(snaps)
-    return len(snaps)
+    return len(snaps), held
 
 
 def _history(row: dict[str, Any]) -> list[Snapshot]:

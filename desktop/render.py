@@ -1,7 +1,9 @@
 """How tickets and histories are shown: `--json` shapes and the text agents read."""
 
+import time
 from typing import Any
 
+from desktop.pipeline import sla
 from sync import dag
 from sync.history import History
 from sync.patch import Op, decode_pointer
@@ -41,6 +43,7 @@ def ticket_json(record: dict[str, Any], *, comments: bool = True) -> dict[str, A
         "heads": record["heads"],
         "conflicts": record.get("conflicts", []),
         "clock_warnings": record.get("clock_warnings", []),
+        "sla": sla.shown(record.get("sla"), int(time.time())),
     }
     if comments:
         shown["comments"] = comment_list(doc)
@@ -78,6 +81,8 @@ def ticket_text(t: dict[str, Any]) -> str:
     ]
     if t["tags"]:
         lines.append("  tags " + ", ".join(t["tags"]))
+    if t.get("sla"):
+        lines.append("  " + sla_text(t["sla"]))
     for key, value in sorted(t["custom"].items()):
         shown = ", ".join(sorted(value)) if isinstance(value, dict) else value
         lines.append(f"  {key}: {shown}")
@@ -97,6 +102,22 @@ def ticket_text(t: dict[str, Any]) -> str:
         lines += ["", f"--- {kind} by {c['author']} at {c['created']}{gone}"]
         lines.append(_indent(c["body"]))
     return "\n".join(lines)
+
+
+def sla_text(shown: dict[str, Any]) -> str:
+    """One line: the due times still ahead, or what was met, and any breach."""
+    parts = []
+    for label, key, met in (
+        ("first response", "first_response_due", "first_response_at"),
+        ("resolution", "resolution_due", "resolved_at"),
+    ):
+        if shown[met]:
+            parts.append(f"{label} done {shown[met]}")
+        elif shown[key]:
+            parts.append(f"{label} due {shown[key]}")
+    state = " BREACHED" if shown["breached"] else ""
+    paused = " (paused)" if shown["paused"] else ""
+    return "sla " + ("; ".join(parts) or "-") + paused + state
 
 
 def ticket_table(rows: list[dict[str, Any]]) -> str:

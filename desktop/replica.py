@@ -67,11 +67,12 @@ def receive_ticket(store: Store, ticket: TicketId, batch: list[Snapshot]) -> Out
     if not fresh:
         return Outcome(ticket, Result.UNCHANGED)
 
+    fresh_ids = {s.id for s in fresh}
     accepted: dict[SnapshotId, Snapshot] = dict(held)
     rejected: dict[SnapshotId, str] = {}
     has_root = any(s.is_root for s in held.values())
     for snap in fresh:
-        reason = _refusal(snap, accepted, rejected, has_root)
+        reason = _refusal(snap, accepted, rejected, has_root, fresh_ids)
         if reason:
             rejected[snap.id] = reason
             log.warning("refused snapshot %s of %s: %s", snap.id[:12], ticket, reason)
@@ -93,7 +94,7 @@ def receive_ticket(store: Store, ticket: TicketId, batch: list[Snapshot]) -> Out
         added.append(merge)
     state = store.flag_clocks(merged, merged.state())
     store.add_snapshots(added)
-    store.refresh(ticket, state, new=not held)
+    store.refresh(ticket, state, new=not held, history=merged)
 
     if not held:
         result = Result.NEW
@@ -113,12 +114,16 @@ def _refusal(
     accepted: dict[SnapshotId, Snapshot],
     rejected: dict[SnapshotId, str],
     has_root: bool,
+    batch: set[SnapshotId],
 ) -> str | None:
     if snap.is_root:
         return "the ticket already has a first snapshot" if has_root else None
     for parent in snap.parents:
         if parent in rejected:
             return f"its parent {parent[:12]} was refused"
+        if parent in batch and parent not in accepted:
+            # Checked in clock order, so a parent still to come has a higher clock.
+            return "its clock is not above its parents' clocks"
         if parent not in accepted:
             return f"its parent {parent[:12]} is neither held nor in this batch"
     parents = [accepted[p] for p in snap.parents]

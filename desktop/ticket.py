@@ -38,7 +38,7 @@ EDITABLE = (
 #: Fields set once by Offdesk itself.
 SYSTEM = ("id", "provisional", "number", "created", "deleted", "comments", "tags")
 
-_EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:.]+$")
+_EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:.]+(\.[^@\s<>\"(),;:.]+)+$")
 _PERSON = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
 _CUSTOM_ID = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 SUBJECT_MAX = 250
@@ -57,7 +57,8 @@ class Person:
 
 
 def now_iso() -> str:
-    return iso(datetime.now(UTC))
+    """Now, to the millisecond, so changes within one second still sort in order."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def iso(moment: datetime) -> str:

@@ -32,8 +32,13 @@ class Clock(NamedTuple):
         return cls(value[0], value[1])
 
     def packed(self) -> int:
-        """One sortable integer, for an index column."""
-        return (self.ms << 20) | min(self.counter, (1 << 20) - 1)
+        """One sortable integer that fits SQLite's 64-bit INTEGER.
+
+        Clocks past the year 2248 (a badly wrong laptop) are clamped: the column
+        only helps queries; ordering always uses the full clock.
+        """
+        ms = min(self.ms, (1 << 43) - 1)
+        return (ms << 20) | min(self.counter, (1 << 20) - 1)
 
     def successor(self) -> "Clock":
         return Clock(self.ms, self.counter + 1)

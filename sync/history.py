@@ -23,7 +23,7 @@ from typing import Any
 
 from sync.errors import SnapshotError
 from sync.ids import SnapshotId
-from sync.patch import decode_pointer
+from sync.patch import decode_pointer, json_equal
 from sync.snapshot import Snapshot
 
 Path = tuple[str, ...]
@@ -209,6 +209,8 @@ class History:
                 if value is DELETED:
                     continue
                 for leaf, leaf_value in _flatten(path, value):
+                    if not leaf:  # an empty document: nothing to hold
+                        continue
                     _write(leaves, leaf, i, seen, leaf_value)
                     containers.update(leaf[:n] for n in range(len(leaf)))
         return leaves
@@ -228,7 +230,7 @@ class History:
             winner = max(writes, key=_by_index)
             if winner[1] is not DELETED:
                 chosen.append((winner[0], path, winner[1]))
-            losers = [w for w in writes if w is not winner and w[1] != winner[1]]
+            losers = [w for w in writes if w is not winner and not _same(w, winner)]
             if losers:
                 conflicts.append(
                     Conflict(
@@ -238,11 +240,41 @@ class History:
                     )
                 )
 
+        conflicts += self._shape_clashes(chosen)
         doc: dict[str, Any] = {}
         for _, path, value in sorted(chosen, key=lambda c: (c[0], len(c[1]))):
             _place(doc, path, value)
         conflicts.sort(key=lambda c: c.field)
         return normalize(doc), conflicts
+
+    def _shape_clashes(self, chosen: list[tuple[int, Path, Any]]) -> list[Conflict]:
+        """A value and a map written concurrently at one path: keep one, show both.
+
+        Only one shape fits in the document (the later-ordered one, as `_place`
+        puts it), so the other is kept as a conflict record rather than lost.
+        """
+        prefixes = {path[:n] for _, path, _ in chosen for n in range(1, len(path))}
+        clashes = []
+        for index, path, value in chosen:
+            if path not in prefixes or isinstance(value, dict):
+                continue
+            depth = len(path)
+            under = [c for c in chosen if len(c[1]) > depth and c[1][:depth] == path]
+            scalar = Version(value, *self._who(index))
+            parts = [
+                Version({".".join(p[depth:]): v}, *self._who(i)) for i, p, v in under
+            ]
+            if index > max(i for i, _, _ in under):
+                clashes.append(Conflict(field_name(path), scalar, tuple(parts)))
+            else:
+                top = max(range(len(under)), key=lambda k: under[k][0])
+                rest = [v for k, v in enumerate(parts) if k != top]
+                clashes.append(Conflict(field_name(path), parts[top], (scalar, *rest)))
+        return clashes
+
+    def _who(self, index: int) -> tuple[SnapshotId, str | None, str | None, str | None]:
+        snap = self.order[index]
+        return snap.id, snap.author, snap.device, snap.wall_time
 
     def _flag_edits_beside_delete(
         self,
@@ -265,6 +297,7 @@ class History:
             and i != winner[0]
             and not self._ancestors[winner[0]] >> i & 1
             and not self._ancestors[i] >> winner[0] & 1
+            and _edits_content(snap)
         ]
         if not beside:
             return conflicts
@@ -280,6 +313,17 @@ class History:
     def _version(self, write: tuple[int, Any]) -> Version:
         snap = self.order[write[0]]
         return Version(write[1], snap.id, snap.author, snap.device, snap.wall_time)
+
+
+def _edits_content(snap: Snapshot) -> bool:
+    """Whether a snapshot changed more than `deleted`: another delete is no edit."""
+    return any(op["op"] != "test" and op["path"] != "/deleted" for op in snap.patch)
+
+
+def _same(a: tuple[int, Any], b: tuple[int, Any]) -> bool:
+    if a[1] is DELETED or b[1] is DELETED:
+        return a[1] is b[1]
+    return json_equal(a[1], b[1])
 
 
 def _by_index(write: tuple[int, Any]) -> int:

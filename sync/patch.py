@@ -14,6 +14,19 @@ Op = dict[str, Any]
 ALLOWED_OPS = frozenset({"add", "replace", "remove", "test"})
 
 
+def json_equal(a: Any, b: Any) -> bool:
+    """Equality as JSON means it: `true` is not `1`, though `1` equals `1.0`."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(json_equal, a, b))
+    if isinstance(a, dict | list) or isinstance(b, dict | list):
+        return False
+    return bool(a == b)
+
+
 def encode_pointer(parts: tuple[str, ...]) -> str:
     return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
 
@@ -56,7 +69,7 @@ def _apply_one(doc: Any, op: Op) -> Any:
     name = op["op"]
     if not parts:
         if name == "test":
-            if doc != op["value"]:
+            if not json_equal(doc, op["value"]):
                 raise PatchError("test of the whole document failed")
             return doc
         if name == "remove":
@@ -73,7 +86,7 @@ def _apply_one(doc: Any, op: Op) -> Any:
     key = parts[-1]
 
     if name == "test":
-        if key not in parent or parent[key] != op["value"]:
+        if key not in parent or not json_equal(parent[key], op["value"]):
             raise PatchError(f"test at {op['path']!r} failed")
     elif name == "add":
         parent[key] = copy.deepcopy(op["value"])
@@ -117,7 +130,7 @@ def _diff_into(ops: list[Op], at: tuple[str, ...], old: dict, new: dict) -> None
             ops.append({"op": "add", "path": encode_pointer(path), "value": new[key]})
         elif isinstance(old[key], dict) and isinstance(new[key], dict):
             _diff_into(ops, path, old[key], new[key])
-        elif old[key] != new[key] or type(old[key]) is not type(new[key]):
+        elif not json_equal(old[key], new[key]):
             ops.append(
                 {"op": "replace", "path": encode_pointer(path), "value": new[key]}
             )

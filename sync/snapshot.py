@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.canonical import canonical_json
+from sync.canonical import canonical_json, parse_json
 from sync.clock import Clock
 from sync.errors import PatchError, SnapshotError
 from sync.ids import DeviceId, SnapshotId, TicketId
@@ -36,6 +36,8 @@ class Snapshot:
     raw: bytes = field(default=b"", compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.id and self.raw:  # rebuilt by `stored`, already verified once
+            return
         raw = canonical_json(self.body())
         object.__setattr__(self, "raw", raw)
         object.__setattr__(self, "id", SnapshotId(hashlib.sha256(raw).hexdigest()))
@@ -93,6 +95,34 @@ def merge_of(ticket: TicketId, parents: list[Snapshot]) -> Snapshot:
     return Snapshot(ticket, ids, (), None, None, clock, None)
 
 
+#: Author of the shared first snapshot of a settings history (see `genesis`).
+GENESIS_AUTHOR = "Offdesk <genesis@offdesk.invalid>"
+_GENESIS_DEVICE = DeviceId("genesis")
+_GENESIS_TIME = "1970-01-01T00:00:00.000Z"
+
+
+def genesis(ticket: TicketId) -> Snapshot:
+    """The first snapshot of a shared settings history, identical on every replica.
+
+    Settings (pipeline, rules) are edited on many laptops; if each made its own
+    first snapshot, every replica would refuse the others' as a second root. A
+    fixed empty first snapshot gives all their edits one common ancestor.
+    """
+    return Snapshot(
+        ticket,
+        (),
+        ({"op": "add", "path": "", "value": {}},),
+        GENESIS_AUTHOR,
+        _GENESIS_DEVICE,
+        Clock(0, 0),
+        _GENESIS_TIME,
+    )
+
+
+def is_genesis(snap: Snapshot) -> bool:
+    return snap.author == GENESIS_AUTHOR and snap.id == genesis(snap.ticket).id
+
+
 def from_body(body: object, claimed_id: str | None = None) -> Snapshot:
     """Rebuild a received snapshot, checking its shape and, if given, its id."""
     if not isinstance(body, dict) or set(body) != _FIELDS | {"schema"}:
@@ -147,6 +177,28 @@ def from_body(body: object, claimed_id: str | None = None) -> Snapshot:
             f"(content hashes to {snap.id[:12]})"
         )
     return snap
+
+
+def stored(snapshot_id: str, raw: bytes | str) -> Snapshot:
+    """A snapshot read back from a store that verified it on the way in.
+
+    Re-hashing every snapshot of a ticket on each read would double the cost
+    of a merge; the store only ever holds snapshots `from_body` accepted.
+    """
+    data = raw.encode() if isinstance(raw, str) else raw
+    body = parse_json(data)
+    return Snapshot(
+        TicketId(body["ticket"]),
+        tuple(body["parents"]),
+        tuple(body["patch"]),
+        body["author"],
+        DeviceId(body["device"]) if body["device"] else None,
+        Clock.from_json(body["clock"]),
+        body["wall_time"],
+        body["schema"],
+        SnapshotId(snapshot_id),
+        data,
+    )
 
 
 def _fields_text() -> str:

@@ -16,7 +16,7 @@ from sqlalchemy import (
 
 from desktop.errors import UserError
 from desktop.store.schema import ticket_tags, tickets
-from desktop.store.store import Store
+from desktop.store.store import Store, fold
 from desktop.ticket import PRIORITIES, SORTS, STATUSES
 from sync.canonical import parse_json
 
@@ -41,7 +41,7 @@ def fts_query(query: str) -> str | None:
 
     The last word also matches as a prefix, so results appear while typing.
     """
-    words = _WORD.findall(query)
+    words = _WORD.findall(fold(query))
     if not words:
         return None
     quoted = [f'"{w}"' for w in words]

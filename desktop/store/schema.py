@@ -6,7 +6,7 @@ module describes the newest shape and must match what the last migration made
 from it and can be rebuilt.
 """
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -55,4 +55,43 @@ ticket_tags = Table(
     metadata,
     Column("ticket", Integer, primary_key=True),
     Column("tag", String, primary_key=True, index=True),
+)
+
+# Duplicate detection: a requester's recent tickets (migration 0002).
+Index(
+    "ix_tickets_requester_email",
+    tickets.c.requester_email.collate("NOCASE"),
+    tickets.c.created,
+)
+Index(
+    "ix_tickets_requester_name",
+    tickets.c.requester_name.collate("NOCASE"),
+    tickets.c.created,
+)
+
+#: Changes a pipeline stage rejected or failed on, kept until retried or dropped.
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created", String, nullable=False),
+    Column("updated", String, nullable=False),
+    Column("ticket", String, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("origin", String, nullable=False),
+    Column("stage", String, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("input", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("status", String, nullable=False, index=True),
+    Column("resolved_by", Text),
+    Column("resolution", Text),
+)
+
+#: Round-robin assignments handed out per group, so the rotation survives restarts.
+round_robin = Table(
+    "round_robin",
+    metadata,
+    Column("group_name", String, primary_key=True),
+    Column("turns", Integer, nullable=False),
 )

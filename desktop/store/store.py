@@ -15,6 +15,7 @@ import os
 import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,14 +23,16 @@ import apsw
 from ulid import ULID
 
 from desktop.errors import NotFoundError, StoreError
+from desktop.pipeline import derived
+from desktop.pipeline.config import is_reserved
+from desktop.pipeline.events import Event, EventBus
 from desktop.store import dbapi
 from desktop.store.migrate import upgrade
-from desktop.ticket import now_iso
 from sync.canonical import canonical_json, parse_json
 from sync.clock import Clock, HybridClock, system_ms
 from sync.history import History, TicketState
 from sync.ids import DeviceId, SnapshotId, TicketId
-from sync.snapshot import Snapshot, from_body
+from sync.snapshot import Snapshot, stored
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -56,16 +59,31 @@ class Store:
             self.db: apsw.Connection = self.conn.apsw
             upgrade(lambda: self.engine, self.db, self.path)
         except apsw.Error as e:
+            self._abandon()
             raise describe(e, self.path) from e
         except dbapi.Error as e:
+            self._abandon()
             raise describe(e.__cause__ or e, self.path) from e
+        except BaseException:
+            self._abandon()
+            raise
         self.clock = HybridClock(Clock.from_json(self.setting("clock", [0, 0])), wall)
+        #: Every committed change is announced here, after its commit.
+        self.bus = EventBus()
+        self._events: list[Event] = []
+        self.transactions = 0
         self._ensure_device()
 
     @functools.cached_property
     def engine(self) -> "Engine":
         """SQLAlchemy on this same APSW connection, made on first use."""
         return dbapi.create_engine(self.conn)
+
+    def _abandon(self) -> None:
+        """Close whatever opening got to, so a refused file is not held open."""
+        conn = getattr(self, "conn", None)
+        if conn is not None:
+            conn.close()
 
     def close(self) -> None:
         if "engine" in self.__dict__:
@@ -87,6 +105,8 @@ class Store:
             self.db.execute("BEGIN IMMEDIATE")
         except apsw.Error as e:
             raise describe(e, self.path) from e
+        #: Counts write transactions, so caches can tell one from the next.
+        self.transactions += 1
         try:
             self.clock.last = max(
                 self.clock.last, Clock.from_json(self.setting("clock", [0, 0]))
@@ -95,11 +115,26 @@ class Store:
             self._put("clock", self.clock.last.to_json())
             self.db.execute("COMMIT")
         except BaseException as e:
+            self._events.clear()
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
             if isinstance(e, apsw.Error):
                 raise describe(e, self.path) from e
             raise
+        events, self._events = self._events, []
+        self.bus.publish_all(events)
+
+    def emit(self, event: Event) -> None:
+        """Announce `event` once the current write commits (at once outside one)."""
+        if self.db.in_transaction:
+            self._events.append(event)
+        else:
+            self.bus.publish(event)
+
+    def now_iso(self) -> str:
+        """This device's wall time as documents record it (injectable via `wall`)."""
+        moment = datetime.fromtimestamp(self.clock.wall_ms() / 1000, UTC)
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
     def setting(self, key: str, default: Any = None) -> Any:
         rows = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,))
@@ -116,6 +151,10 @@ class Store:
     def set_setting(self, key: str, value: Any) -> None:
         with self.write():
             self._put(key, value)
+
+    def set_in_transaction(self, key: str, value: Any) -> None:
+        """`set_setting` for a caller already inside `write()`."""
+        self._put(key, value)
 
     def _ensure_device(self) -> None:
         """Give this data dir its device id and prefix, once; they never change."""
@@ -146,7 +185,7 @@ class Store:
         rows = self.db.execute(
             "SELECT id, body FROM snapshots WHERE ticket = ?", (ticket,)
         )
-        return History(from_body(parse_json(body), sid) for sid, body in rows)
+        return History(stored(sid, body) for sid, body in rows)
 
     def has_snapshot(self, snapshot: SnapshotId) -> bool:
         row = self.db.execute("SELECT 1 FROM snapshots WHERE id = ?", (snapshot,))
@@ -154,7 +193,7 @@ class Store:
 
     def add_snapshots(self, snaps: Iterable[Snapshot]) -> int:
         """Insert snapshots not yet held; call inside `write()`. Returns how many."""
-        received = now_iso()
+        received = self.now_iso()
         before = self.db.total_changes()
         self.db.executemany(
             "INSERT OR IGNORE INTO snapshots(id, ticket, clock, body, received) "
@@ -176,17 +215,24 @@ class Store:
         )
 
     def flag_clocks(self, history: History, state: TicketState) -> TicketState:
-        """Note snapshots whose clock is far ahead of ours: flagged, never refused."""
-        state.clock_warnings = [
-            {
-                "snapshot": s.id,
-                "device": s.device,
-                "author": s.author,
-                "ahead_ms": s.clock.ms - self.clock.wall_ms(),
-            }
-            for s in history.order
-            if not s.is_merge and self.clock.is_far_future(s.clock)
-        ]
+        """Note snapshots made on a device whose wall clock ran far ahead of ours.
+
+        Flagged, never refused. Blame follows the snapshot's own wall time, not
+        its clock: a device that merely saw a fast clock carries it forward in
+        its hybrid clock while its own wall clock is right.
+        """
+        state.clock_warnings = []
+        for snap in history.order:
+            wall = wall_ms(snap.wall_time)
+            if wall is not None and self.clock.is_far_future(Clock(wall, 0)):
+                state.clock_warnings.append(
+                    {
+                        "snapshot": snap.id,
+                        "device": snap.device,
+                        "author": snap.author,
+                        "ahead_ms": wall - self.clock.wall_ms(),
+                    }
+                )
         return state
 
     def last_seq(self) -> int:
@@ -209,16 +255,31 @@ class Store:
                 (cursor, *tickets),
             )
         for sid, body in list(rows):
-            yield from_body(parse_json(body), sid)
+            yield stored(sid, body)
 
     # -- the query tables ----------------------------------------------------
 
     def refresh(
-        self, ticket: TicketId, state: TicketState, *, new: bool = False
-    ) -> None:
-        """Rewrite a ticket's query rows from its state; call inside `write()`."""
+        self,
+        ticket: TicketId,
+        state: TicketState,
+        *,
+        new: bool = False,
+        history: History | None = None,
+    ) -> dict[str, Any]:
+        """Rewrite a ticket's query rows from its state; call inside `write()`.
+
+        `history` (all the ticket's snapshots, the newest included) saves
+        reading it again for the derived values; a new ticket needs none.
+        Returns the record written, announced as `ticket_did_create` or
+        `ticket_did_change` after commit. Config ids (`config:*`) are not
+        tickets: refreshing one lets the pipeline configuration react instead.
+        """
+        if is_reserved(ticket):
+            derived.config_did_change(self, ticket)
+            return {}
         doc = state.doc
-        record = state_record(state)
+        record = self.record_of(ticket, state, history, new=new)
         requester = doc["requester"]
         row = None
         if not new:
@@ -242,6 +303,13 @@ class Store:
             len(state.conflicts),
             canonical_json(record).decode(),
         )
+        if doc.get("number") is not None:
+            # After a server reset two tickets can briefly claim one number (see
+            # "Sync" in docs/architecture.md); the newest claim gets the column.
+            self.db.execute(
+                "UPDATE tickets SET number = NULL WHERE number = ? AND id != ?",
+                (doc["number"], ticket),
+            )
         if row is None:
             self.db.execute(
                 "INSERT INTO tickets(id, number, provisional, subject, status, "
@@ -271,6 +339,27 @@ class Store:
             "VALUES (?, ?, ?, ?, ?)",
             (rowid, *search_text(doc)),
         )
+        self._events.append(
+            Event("ticket_did_create" if row is None else "ticket_did_change", ticket)
+        )
+        return record
+
+    def record_of(
+        self,
+        ticket: TicketId,
+        state: TicketState,
+        history: History | None = None,
+        *,
+        new: bool = False,
+    ) -> dict[str, Any]:
+        """A state's record with its derived values (SLA), as `refresh` stores it.
+
+        Without `history`, a new ticket derives from its document alone and
+        any other reads its history from the store.
+        """
+        if history is None and not new:
+            history = self.history(ticket)
+        return {**state_record(state), **derived.derive(self, state, history)}
 
     def ticket_record(self, ticket: TicketId) -> dict[str, Any]:
         row = self.db.execute(
@@ -319,6 +408,19 @@ class Store:
         return [r[0] for r in self.db.execute(sql, params)]
 
 
+def wall_ms(text: str | None) -> int | None:
+    """Milliseconds of an ISO wall time; None for merges or unreadable times."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
 def state_record(state: TicketState) -> dict[str, Any]:
     """What the query table keeps of a state: the document plus merge results."""
     return {
@@ -330,12 +432,28 @@ def state_record(state: TicketState) -> dict[str, Any]:
     }
 
 
+#: Letters FTS5's unicode61 tokenizer keeps distinct although readers treat them
+#: as plain Latin ones: "duong" must find "Đường", "lodz" "Łódź".
+FOLD = str.maketrans(
+    {"Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Ħ": "H", "ħ": "h"}
+)
+
+
+def fold(text: str) -> str:
+    return text.translate(FOLD)
+
+
 def search_text(doc: dict[str, Any]) -> tuple[str, str, str, str]:
     comments = "\n".join(
         c.get("body", "") for c in doc["comments"].values() if not c.get("deleted")
     )
     requester = " ".join(v for v in doc["requester"].values() if v)
-    return doc["subject"], doc["description"], comments, requester
+    return (
+        fold(doc["subject"]),
+        fold(doc["description"]),
+        fold(comments),
+        fold(requester),
+    )
 
 
 def describe(error: BaseException, path: Path) -> StoreError:
