@@ -1,0 +1,140 @@
+"""The pipeline commands of `offdesk`: quarantine, pipeline and rules.
+
+    offdesk quarantine list [--all] | show ID | retry ID | drop ID [--reason R]
+    offdesk pipeline list | enable STAGE | disable STAGE
+    offdesk pipeline move STAGE --before OTHER (or --after OTHER)
+    offdesk rules load FILE | show
+
+Pipeline and rules changes are snapshots of the store's configuration; a
+running GUI or another command picks them up on its next change.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop.desk import Desk
+from desktop.pipeline import config, quarantine
+from desktop.pipeline.retry import retry
+from desktop.pipeline.rulesfile import load_rules
+
+
+def add_parsers(
+    sub: "argparse._SubParsersAction[argparse.ArgumentParser]",
+    common: argparse.ArgumentParser,
+) -> None:
+    """Add quarantine, pipeline and rules to the `offdesk` parser."""
+    help_ = "changes the pipeline held back: list, show, retry or drop them"
+    p = sub.add_parser("quarantine", parents=[common], help=help_, description=help_)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("list", parents=[common], help="held changes")
+    a.add_argument("--all", action="store_true", help="also retried and dropped ones")
+    for name, text in (
+        ("show", "one item with its complete input"),
+        ("retry", "run the item through the pipeline again"),
+        ("drop", "take the item out of quarantine for good (recorded)"),
+    ):
+        a = actions.add_parser(name, parents=[common], help=text)
+        a.add_argument("id", type=int, metavar="ID")
+        if name == "drop":
+            a.add_argument("--reason", help="why it was dropped (kept with it)")
+
+    help_ = "the stages every change passes: list, enable, disable, move"
+    p = sub.add_parser("pipeline", parents=[common], help=help_, description=help_)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", parents=[common], help="stages in order")
+    for name in ("enable", "disable"):
+        a = actions.add_parser(name, parents=[common], help=f"{name} a stage")
+        a.add_argument("stage", metavar="STAGE")
+    a = actions.add_parser("move", parents=[common], help="change a stage's place")
+    a.add_argument("stage", metavar="STAGE")
+    where = a.add_mutually_exclusive_group(required=True)
+    where.add_argument("--before", metavar="OTHER")
+    where.add_argument("--after", metavar="OTHER")
+
+    help_ = "the team's routing, trigger, validation, SLA and duplicate rules"
+    p = sub.add_parser("rules", parents=[common], help=help_, description=help_)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("load", parents=[common], help="replace the rules")
+    a.add_argument("file", metavar="FILE", help="a YAML or JSON rules file")
+    a.add_argument("--format", choices=("yaml", "json"), help="default: by suffix")
+    actions.add_parser("show", parents=[common], help="the rules in force")
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif text:
+        print(text)
+
+
+def cmd_quarantine(args: argparse.Namespace, desk: Desk) -> int:
+    store = desk.store
+    if args.action == "list":
+        found = quarantine.items(store, everything=args.all)
+        rows = [i.to_json(full=False) for i in found]
+        lines = [
+            f"{i.id:>4}  {i.status:<9} {i.origin:<11} {i.stage:<10} "
+            f"{i.summary():<40}  {i.reason}"
+            for i in found
+        ]
+        _emit(args, rows, "\n".join(lines) or "quarantine is empty")
+        return 0
+    if args.action == "show":
+        item = quarantine.get(store, args.id)
+        _emit(args, item.to_json(), quarantine.describe(item))
+        return 0
+    if args.action == "drop":
+        item = quarantine.drop(store, args.id, desk.agent, args.reason)
+        _emit(args, item.to_json(full=False), f"quarantine item {item.id} dropped")
+        return 0
+    result = retry(desk, args.id)
+    if result.committed:
+        _emit(args, result.to_json(), result.text())
+        return 0
+    # Still held: a problem the user can fix, said in one line on stderr.
+    _emit(args, result.to_json(), "")
+    print(f"offdesk: {result.text()}", file=sys.stderr)
+    return 1
+
+
+def cmd_pipeline(args: argparse.Namespace, desk: Desk) -> None:
+    pipeline = desk.pipeline
+    if args.action == "enable":
+        changed = pipeline.enable(args.stage, desk.agent)
+    elif args.action == "disable":
+        changed = pipeline.disable(args.stage, desk.agent)
+    elif args.action == "move":
+        changed = pipeline.move(
+            args.stage, before=args.before, after=args.after, author=desk.agent
+        )
+    else:
+        changed = None
+    stages = pipeline.stages()
+    lines = [
+        f"{s.position:>2}  {s.name:<11} {s.kind:<8} {'on' if s.enabled else 'off':<4}"
+        f"{s.summary}"
+        for s in stages
+    ]
+    if changed is False:
+        print("offdesk: the pipeline already was like that", file=sys.stderr)
+    _emit(args, [s.to_json() for s in stages], "\n".join(lines))
+
+
+def cmd_rules(args: argparse.Namespace, desk: Desk) -> None:
+    store = desk.store
+    if args.action == "show":
+        doc = config.read_doc(store, config.RULES)
+        _emit(args, doc, json.dumps(doc, ensure_ascii=False, indent=2) or "{}")
+        return
+    path = Path(args.file)
+    doc = load_rules(path, args.format)
+    agent = desk.agent
+    with store.write():
+        changed = config.write_doc(store, config.RULES, doc, agent)
+    counts = {k: len(v) for k, v in doc.items() if isinstance(v, list)}
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "no rules"
+    text = f"loaded {path} ({summary})" if changed else f"{path}: no change"
+    _emit(args, {"file": str(path), "changed": changed, **counts}, text)

@@ -1,0 +1,140 @@
+"""Reading a rules file (YAML or JSON) so every mistake names its rule and line.
+
+YAML's composer keeps a mark (line, column) on every node, so the file is
+composed into nodes first and the values are built from them while the line of
+each path is recorded. JSON is parsed strictly by `json` first (its own errors
+name the line), then composed the same way for the lines: JSON is YAML.
+"""
+
+import json
+import logging
+from datetime import date, datetime
+from pathlib import Path as FilePath
+from typing import Any
+
+import yaml
+
+from desktop.errors import UserError
+from desktop.pipeline.conditions import Path, Problem
+from desktop.pipeline.errors import RulesError
+from desktop.pipeline.rules import check, rule_name
+
+log = logging.getLogger(__name__)
+
+Lines = dict[Path, int]
+
+
+def load_rules(path: FilePath, fmt: str | None = None) -> dict[str, Any]:
+    """The checked rules document in `path`, or RulesError listing every mistake."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise UserError(f"{path}: cannot read it ({e})") from e
+    fmt = fmt or ("json" if path.suffix.lower() == ".json" else "yaml")
+    return parse_rules(text, str(path), fmt)
+
+
+def parse_rules(text: str, source: str, fmt: str = "yaml") -> dict[str, Any]:
+    if fmt == "json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as e:
+            raise RulesError(
+                source, [f"line {e.lineno}: not JSON ({e.msg}, column {e.colno})"]
+            ) from e
+        # JSON allows tabs between tokens where YAML does not; inside strings
+        # JSON forbids raw tabs, so swapping them for spaces changes no value.
+        text = text.replace("\t", " ")
+    data, lines, mistakes = _compose(text, source)
+    if mistakes:
+        raise RulesError(source, [f"line {n}: {message}" for n, message in mistakes])
+    checked, found = check(data)
+    if found:
+        raise RulesError(source, [_describe(data, lines, p) for p in found])
+    log.debug("read %d sections of rules from %s", len(checked), source)
+    return checked
+
+
+def _describe(data: Any, lines: Lines, problem: Problem) -> str:
+    path, message = problem
+    line = _line_of(lines, path)
+    where = f"line {line}" if line else "somewhere (no line known)"
+    name = rule_name(data, path)
+    if name is not None:
+        kind = {"routing": "routing rule", "triggers": "trigger"}.get(
+            str(path[0]), "validation rule"
+        )
+        return f'{where}: {kind} "{name}": {message}'
+    return f"{where}: {message}"
+
+
+def _line_of(lines: Lines, path: Path) -> int | None:
+    """The line of `path`, or of the nearest enclosing part the file has."""
+    for n in range(len(path), -1, -1):
+        if path[:n] in lines:
+            return lines[path[:n]]
+    return None
+
+
+def _compose(text: str, source: str) -> tuple[Any, Lines, list[tuple[int, str]]]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}, []
+        lines: Lines = {}
+        mistakes: list[tuple[int, str]] = []
+        data = _build(loader, node, (), lines, mistakes, 0)
+        return data, lines, mistakes
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 0
+        raise RulesError(source, [f"line {line}: not YAML ({e.problem})"]) from e
+    except yaml.YAMLError as e:
+        raise RulesError(source, [f"not YAML ({e})"]) from e
+    finally:
+        loader.dispose()
+
+
+def _build(
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: Path,
+    lines: Lines,
+    mistakes: list[tuple[int, str]],
+    depth: int,
+) -> Any:
+    """The value of `node`, recording the line of `path` and of all below it."""
+    line = node.start_mark.line + 1
+    lines[path] = line
+    if depth > 50:
+        mistakes.append((line, "nested too deeply (an alias loop?)"))
+        return None
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                mistakes.append(
+                    (key_node.start_mark.line + 1, f"key {key!r} must be text")
+                )
+                continue
+            if key in out:
+                mistakes.append(
+                    (key_node.start_mark.line + 1, f"{key!r} is given twice")
+                )
+            out[key] = _build(
+                loader, value_node, path + (key,), lines, mistakes, depth + 1
+            )
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(loader, item, path + (i,), lines, mistakes, depth + 1)
+            for i, item in enumerate(node.value)
+        ]
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value

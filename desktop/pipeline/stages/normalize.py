@@ -1,0 +1,137 @@
+"""The normalize stage: trims text, lower-cases e-mail addresses, dedupes tags.
+
+Only what this change proposes is touched: a value equal to the one the
+ticket already had is left as it is, so a replica's old spelling is never
+rewritten by an unrelated edit (which would author a change nobody asked for
+and could conflict with that replica).
+
+Tidying never makes a valid ticket invalid, with one exception it reports: a
+requester whose name was only spaces and who has no address is left with
+nothing. So the stage marks its edits as checked unless that happened, and a
+document validated before it need not be validated again.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from desktop.pipeline.change import PASS, Change, Verdict
+from desktop.pipeline.rules import RuleSet
+from desktop.pipeline.stage import StageKind
+
+if TYPE_CHECKING:
+    from desktop.pipeline.backend import Backend
+
+#: Single-line fields: outer whitespace trimmed, inner runs collapsed.
+LINES = ("subject", "assignee", "group")
+
+
+class NormalizeStage:
+    name = "normalize"
+    kind = StageKind.EDITS
+    summary = "trims text, lower-cases e-mail addresses, dedupes tags ignoring case"
+
+    def process(self, change: Change, rules: RuleSet, backend: "Backend") -> Verdict:
+        doc = change.doc
+        before = change.before or {}
+        edited = False
+        for key in LINES:
+            value = doc.get(key)
+            if isinstance(value, str) and value != before.get(key):
+                tidy = _line(value)
+                if tidy is not value:
+                    doc[key] = tidy
+                    edited = True
+        edited = _strip(doc, "description", before) or edited
+        edited = _requester(doc, before.get("requester") or {}) or edited
+        if doc["custom"]:
+            edited = _custom(doc["custom"], before.get("custom") or {}) or edited
+        if doc["comments"]:
+            edited = _comments(doc["comments"], before.get("comments") or {}) or edited
+        if len(doc["tags"]) > 1:
+            edited = _tags(doc["tags"], before.get("tags") or {}) or edited
+        if edited:
+            person = doc["requester"]
+            emptied = not person.get("name") and not person.get("email")
+            change.edited_by(self.name, checked=not emptied)
+        return PASS
+
+
+def _strip(doc: dict[str, Any], key: str, before: dict[str, Any]) -> bool:
+    value = doc.get(key)
+    if isinstance(value, str) and value != before.get(key):
+        tidy = value.strip()
+        if tidy != value:
+            doc[key] = tidy
+            return True
+    return False
+
+
+def _requester(doc: dict[str, Any], before: dict[str, Any]) -> bool:
+    person = doc["requester"]
+    edited = False
+    name = person.get("name")
+    if isinstance(name, str) and name != before.get("name"):
+        tidy = _line(name)
+        if tidy is not name:
+            person["name"] = tidy or None
+            edited = True
+    email = person.get("email")
+    if isinstance(email, str) and email != before.get("email"):
+        tidy = email.strip().lower()
+        if tidy != email:
+            person["email"] = tidy or None
+            edited = True
+    return edited
+
+
+def _line(text: str) -> str:
+    """`text` with outer whitespace trimmed and inner runs made one space;
+    the very same object when there was nothing to do (the common case)."""
+    if text.isprintable() and "  " not in text and text.strip() == text:
+        return text
+    tidy = " ".join(text.split())
+    return text if tidy == text else tidy
+
+
+def _custom(custom: dict[str, Any], before: dict[str, Any]) -> bool:
+    edited = False
+    for key, value in custom.items():
+        if isinstance(value, str) and value != before.get(key):
+            tidy = value.strip()
+            if tidy != value:
+                custom[key] = tidy
+                edited = True
+    return edited
+
+
+def _comments(comments: dict[str, Any], before: dict[str, Any]) -> bool:
+    edited = False
+    for cid, comment in comments.items():
+        if cid in before:
+            continue
+        body = comment.get("body")
+        if isinstance(body, str) and body != body.strip():
+            comment["body"] = body.strip()
+            edited = True
+    return edited
+
+
+def _tags(tags: dict[str, Any], before: dict[str, Any]) -> bool:
+    """Keep one tag per case-insensitive spelling: the ticket's own, else the
+    first proposed. Groups made only of tags the ticket already had are left
+    alone (two replicas may have added both spellings; not this change's doing).
+    """
+    if len(tags) < 2:
+        return False
+    seen: dict[str, list[str]] = {}
+    for tag in tags:
+        seen.setdefault(tag.casefold(), []).append(tag)
+    edited = False
+    for spellings in seen.values():
+        if len(spellings) < 2 or all(t in before for t in spellings):
+            continue
+        keep = next((t for t in spellings if t in before), spellings[0])
+        for tag in spellings:
+            if tag != keep:
+                del tags[tag]
+                edited = True
+    return edited

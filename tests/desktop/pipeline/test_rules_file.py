@@ -1,0 +1,157 @@
+"""Rules files: YAML or JSON, checked whole, every mistake naming its rule and line."""
+
+from pathlib import Path
+
+import pytest
+
+from desktop.pipeline.errors import RulesError
+from desktop.pipeline.rules import RuleSet
+from desktop.pipeline.rulesfile import load_rules, parse_rules
+
+GOOD = """\
+groups:
+  hardware: [ann, bob]
+routing:
+  - name: Printers
+    when: {field: subject, contains: printer}
+    set: {group: hardware}
+    assign: round-robin
+triggers:
+  - name: Escalate
+    when: {field: priority, changes_to: urgent}
+    add_tags: [escalated]
+sla:
+  timezone: Europe/Helsinki
+  hours:
+    mon-thu: "08:00-16:00"
+    fri: ["08:00-12:00", "13:00-15:00"]
+  holidays: [2026-12-24, 2026-12-25]
+  targets:
+    urgent: {first_response: 30m, resolution: 1h30m}
+duplicates: {window: 3d, similarity: 0.8}
+"""
+
+
+def problems(text: str, fmt: str = "yaml") -> list[str]:
+    with pytest.raises(RulesError) as caught:
+        parse_rules(text, "rules." + fmt, fmt)
+    return caught.value.problems
+
+
+def test_a_good_file_loads_into_a_normalised_document():
+    doc = parse_rules(GOOD, "rules.yaml")
+
+    assert doc["sla"]["targets"] == {"urgent": {"first_response": 30, "resolution": 90}}
+    assert doc["sla"]["holidays"] == ["2026-12-24", "2026-12-25"]
+    assert doc["sla"]["hours"]["fri"] == ["08:00-12:00", "13:00-15:00"]
+    assert doc["duplicates"] == {"window": 3 * 24 * 60, "similarity": 0.8}
+    assert RuleSet.compile(doc).routing[0].round_robin
+
+
+def test_a_mistake_in_a_rule_names_the_rule_and_its_line():
+    text = GOOD.replace("field: subject, contains", "field: sbject, contains")
+
+    [problem] = problems(text)
+
+    assert problem.startswith('line 5: routing rule "Printers": ')
+    assert "'sbject' is not a field" in problem
+
+
+def test_every_mistake_is_reported_at_once_and_nothing_is_loaded():
+    text = """\
+routing:
+  - name: First
+    set: {priority: critical}
+  - set: {group: x}
+triggers:
+  - name: Never fires
+    when: {field: status, is: open}
+    add_tags: [x]
+"""
+    found = problems(text)
+
+    assert found == [
+        "line 3: routing rule \"First\": priority: 'critical' is not allowed; "
+        "use one of: low, normal, high, urgent",
+        'line 4: routing rule "#2": every rule needs a name',
+        'line 7: trigger "Never fires": a trigger fires when something changes: '
+        "add a changes_to, changes_from, changed or created condition",
+    ]
+
+
+def test_a_json_rules_file_names_lines_too():
+    text = """{
+  "triggers": [
+    {"name": "T",
+     "when": {"field": "status", "changes_to": "solved"},
+     "add_tags": ["two words"]}
+  ]
+}
+"""
+    [problem] = problems(text, "json")
+
+    assert problem.startswith('line 5: trigger "T": tags: ')
+
+
+def test_broken_syntax_names_the_line():
+    [yaml_problem] = problems("routing:\n  - name: x\n   set: [\n")
+    [json_problem] = problems('{"routing": [}', "json")
+
+    assert yaml_problem.startswith("line ")
+    assert json_problem.startswith("line 1: not JSON")
+
+
+def test_a_key_given_twice_or_a_key_yaml_reads_as_true_is_refused():
+    found = problems("routing:\n  - name: a\n    name: b\n    on: [create]\n")
+
+    assert found == [
+        "line 3: 'name' is given twice",
+        "line 4: key True must be text",
+    ]
+
+
+def test_sla_mistakes_name_the_line():
+    found = problems(
+        "sla:\n  timezone: Mars/Olympus\n  hours: {mon: '17:00-09:00'}\n"
+        "  targets: {urgent: {first_response: soon}}\n"
+    )
+
+    assert found[0].startswith("line 2: ") and "time zone" in found[0]
+    assert found[1].startswith("line 3: ") and "ends before it starts" in found[1]
+    assert any(p.startswith("line 4: ") and "soon" in p for p in found)
+
+
+def test_an_unknown_section_is_refused():
+    [problem] = problems("routng: []\n")
+
+    assert problem == (
+        "line 1: 'routng' is not a section; use: groups, routing, triggers, "
+        "validation, sla, duplicates"
+    )
+
+
+def test_round_robin_into_a_group_without_members_is_refused():
+    [problem] = problems(
+        "routing:\n  - name: R\n    set: {group: ghosts}\n    assign: round-robin\n"
+    )
+
+    assert problem.startswith('line 4: routing rule "R": ')
+
+
+def test_the_error_message_is_one_line_naming_the_file(tmp_path: Path):
+    path = tmp_path / "team.yaml"
+    path.write_text("routing: [{set: {group: x}}]\n", encoding="utf-8")
+
+    with pytest.raises(RulesError) as caught:
+        load_rules(path)
+
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path} has a problem, nothing was loaded: line 1")
+
+
+def test_an_empty_file_means_no_rules(tmp_path: Path):
+    path = tmp_path / "empty.yaml"
+    path.write_text("", encoding="utf-8")
+
+    assert load_rules(path) == {}
