@@ -7,6 +7,7 @@ stderr saying what to do), 2 a usage mistake (argparse's own message).
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -169,6 +170,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("self-test passed" if not failures else f"self-test: {failures} failed")
         return 1 if failures else 0
     if not args.command:
+        if not _has_display():
+            print(
+                "offdesk: there is no display to open the window on; "
+                "use the command line instead (offdesk --help)",
+                file=sys.stderr,
+            )
+            return 1
         from desktop.ui.app import main as gui_main  # Qt loads only for the window
 
         return gui_main(args.data_dir)
@@ -186,6 +194,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("offdesk: interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
+
+
+def _has_display() -> bool:
+    """Whether Qt can show a window; without one it aborts the process instead."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _join_descending_sort(argv: list[str]) -> list[str]:

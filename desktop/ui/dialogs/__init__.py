@@ -1,0 +1,1 @@
+"""Dialogs: new ticket, first run, settings, bulk edit, import, shortcuts, crash."""

@@ -1,0 +1,301 @@
+"""Pages of list rows for the ticket list, by keyset, so a million tickets stay fast.
+
+The list asks for the first page, then for the page after the last row it
+holds. Continuing from the last row's sort key (keyset paging) costs the same
+at row 900,000 as at row 0, where LIMIT/OFFSET would walk every earlier row.
+Filters come from `desktop.store.queries.build`, so the list finds exactly
+what `offdesk list` finds; only the columns, the order and the keyset
+condition are added here. Qt-free: the models call it on the GUI thread's
+read-only store and the counters on a reader thread's.
+"""
+
+import logging
+import re
+from dataclasses import asdict, replace
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+)
+
+from desktop.store.queries import TicketFilter, build
+from desktop.store.schema import ticket_tags, tickets
+from desktop.store.store import Store
+from desktop.ticket import PRIORITIES, STATUSES
+from desktop.ui.list_query import ListQuery, ListRow
+
+log = logging.getLogger(__name__)
+
+RANK, RECENT, WALK, SCAN, PLAIN = "rank", "recent", "walk", "scan", "plain"
+#: Walk an index when at least one ticket in this many carries every tag.
+WALK_DENSITY = 20
+# TODO: on a million tickets a common 3-5 letter prefix ("str", "calle") still
+# takes 150-300 ms to plan and read (FTS5 hit count, then the walk); the list
+# stays responsive (the lister thread), but results lag typing by that much.
+#: Up to this many search hits are ranked by relevance (about 60 ms here).
+RANK_LIMIT = 25_000
+MIN_PREFIX = 3
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+_LAST_NUMBER = 1 << 62
+
+
+def _spec(query: ListQuery) -> list[tuple[Any, bool]]:
+    """(expression, descending) pairs, the last one always the rowid."""
+    ranked = query.plan == RANK
+    if query.sort is None:
+        if ranked:
+            return [(literal_column("hits.score"), False), (tickets.c.rowid, False)]
+        if query.plan == SCAN:  # a unary plus keeps SQLite off the index
+            return [(literal_column("+tickets.updated"), True), (tickets.c.rowid, True)]
+        return [(tickets.c.updated, True), (tickets.c.rowid, True)]
+    descending = query.sort.startswith("-")
+    name = query.sort.lstrip("-")
+    column: Any
+    if name == "priority":
+        column = case(
+            {p: i for i, p in enumerate(PRIORITIES)}, value=tickets.c.priority
+        )
+    elif name == "status":
+        column = case({s: i for i, s in enumerate(STATUSES)}, value=tickets.c.status)
+    elif name in ("ref", "number"):
+        column = func.coalesce(tickets.c.number, _LAST_NUMBER)
+    elif query.plan == SCAN:
+        column = literal_column(f"+tickets.{name}")
+    else:
+        column = tickets.c[name]
+    return [(column, descending), (tickets.c.rowid, False)]
+
+
+def _after(spec: list[tuple[Any, bool]], key: tuple[Any, ...]) -> ColumnElement[bool]:
+    """Rows strictly after `key` in the order `spec` describes.
+
+    When both columns run the same way this is a row value, `(a, rowid) < (x,
+    y)`, which SQLite turns into one index seek; the OR form it would need
+    otherwise made it scan the index from the top, so each page cost more
+    than the one before (250 ms at row 800,000 of a million).
+    """
+    (first, first_desc), (rowid, rowid_desc) = spec
+    if first_desc == rowid_desc:
+        pair, bound = tuple_(first, rowid), tuple_(literal(key[0]), literal(key[1]))
+        return pair < bound if first_desc else pair > bound
+    beyond = first < key[0] if first_desc else first > key[0]
+    tie = rowid < key[1] if rowid_desc else rowid > key[1]
+    return or_(beyond, and_(first == key[0], tie))
+
+
+def match_text(text: str | None) -> str | None:
+    """An FTS5 query for what was typed: every word must match, quoted.
+
+    Like `queries.fts_query`, except the last word matches as a prefix only
+    from three characters on: a one- or two-letter prefix matches a large
+    part of a big store and ranking those hits takes seconds, while the word
+    itself is a cheap exact lookup.
+    """
+    words = _WORD.findall(text or "")
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    if len(words[-1]) >= MIN_PREFIX:
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def plan(store: Store, query: ListQuery) -> ListQuery:
+    """Decide once how a query's pages are read, so every page agrees.
+
+    - RANK: search hits by relevance, when there are few enough to rank;
+    - RECENT: search hits newest first, walking the `updated` index, when
+      ranking them all would take longer than a keystroke;
+    - WALK: no search, newest (or oldest) first: walk the `updated` or
+      `created` index and test each row, which finds a page after a few
+      hundred rows when the filters match many tickets (the usual queues);
+    - SCAN: the conflicts queue: a plain scan beats walking an index for
+      the rare conflicted ticket (the column has no index yet);
+    - PLAIN: anything else, left to SQLite's planner.
+    """
+    # TODO: a column without an index (Ref, Subject, Status, Priority) sorts the
+    # whole table for every page: about 1.5 s a page on a million tickets.
+    build(_flt(query))  # validates
+    match = match_text(query.filter.search)
+    if match is not None and query.sort is None:
+        with store.engine.connect() as conn:
+            hits = conn.execute(
+                text("SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH :m"),
+                {"m": match},
+            ).scalar_one()
+        return replace(query, plan=RANK if hits <= RANK_LIMIT else RECENT)
+    walkable = query.sort in (None, "updated", "-updated", "created", "-created")
+    # TODO: `tickets.conflicts` has no index, so on a million tickets the
+    # Conflicts queue and its count scan the table (about a second here); the
+    # store needs an index (a migration) to make it instant.
+    if match is None and walkable and query.conflicts_only:
+        return replace(query, plan=SCAN)
+    if match is None and walkable and _common(store, query.filter.tags):
+        return replace(query, plan=WALK)
+    return replace(query, plan=PLAIN)
+
+
+def _common(store: Store, tags: list[str]) -> bool:
+    """Whether every tag is on enough tickets that walking an index finds them soon."""
+    if not tags:
+        return True
+    with store.engine.connect() as conn:
+        size = conn.execute(select(func.max(tickets.c.rowid))).scalar_one() or 0
+        for tag in tags:
+            held = conn.execute(
+                select(func.count()).where(ticket_tags.c.tag == tag)
+            ).scalar_one()
+            if held * WALK_DENSITY < size:
+                return False
+    return True
+
+
+def _flt(query: ListQuery) -> TicketFilter:
+    """The store's filter for a list query (the list does its own order)."""
+    return TicketFilter(**asdict(query.filter))
+
+
+def _base(query: ListQuery) -> Any:
+    flt = _flt(query)
+    walk = query.plan in (WALK, RECENT)
+    stmt = build(
+        replace(
+            flt,
+            search=None,
+            sort=None,
+            limit=None,
+            offset=0,
+            # Walking an index: filters must not tempt SQLite to another one.
+            status=[] if walk else flt.status,
+            priority=[] if walk else flt.priority,
+            assignee=None if walk else flt.assignee,
+            tags=[] if walk else flt.tags,
+        )
+    ).order_by(None)
+    if walk:
+        # A unary plus makes a column unusable as an index for that term.
+        for column, values in (("status", flt.status), ("priority", flt.priority)):
+            if values:
+                stmt = stmt.where(literal_column(f"+tickets.{column}").in_(values))
+        if flt.assignee is not None:
+            stmt = stmt.where(_unindexed_assignee(flt.assignee))
+        for tag in flt.tags:
+            stmt = stmt.where(
+                literal_column("+tickets.rowid").in_(
+                    select(ticket_tags.c.ticket).where(ticket_tags.c.tag == tag)
+                )
+            )
+    match = match_text(flt.search)
+    if match is not None:
+        hits = (
+            text(
+                "SELECT rowid AS hit, rank AS score FROM ticket_fts "
+                "WHERE ticket_fts MATCH :match"
+            )
+            .bindparams(match=match)
+            .columns(hit=Integer, score=Float)
+            .subquery("hits")
+        )
+        if query.plan == RANK or query.plan == "":
+            stmt = stmt.join(hits, hits.c.hit == tickets.c.rowid)
+        else:
+            stmt = stmt.where(literal_column("+tickets.rowid").in_(select(hits.c.hit)))
+    assignee = literal_column("+tickets.assignee") if walk else tickets.c.assignee
+    if query.mine:
+        stmt = stmt.where(assignee.in_(query.mine))
+    if query.unassigned:
+        stmt = stmt.where(assignee.is_(None))
+    if query.conflicts_only:
+        stmt = stmt.where(tickets.c.conflicts > 0)
+    return stmt
+
+
+def _unindexed_assignee(value: str) -> Any:
+    column = literal_column("+tickets.assignee")
+    return column.is_(None) if value in ("", "none") else column == value
+
+
+_COLUMNS = (
+    tickets.c.rowid,
+    tickets.c.id,
+    tickets.c.number,
+    tickets.c.provisional,
+    tickets.c.subject,
+    tickets.c.status,
+    tickets.c.priority,
+    tickets.c.requester_name,
+    tickets.c.requester_email,
+    tickets.c.assignee,
+    tickets.c.updated,
+    tickets.c.conflicts,
+)
+
+
+def page(
+    store: Store, query: ListQuery, size: int, after: tuple[Any, Any] | None = None
+) -> list[ListRow]:
+    """Up to `size` rows following `after` (the previous page's last `key`)."""
+    if not query.plan:
+        query = plan(store, query)
+    spec = _spec(query)
+    stmt = _base(query).with_only_columns(*_COLUMNS, spec[0][0])
+    if after is not None:
+        stmt = stmt.where(_after(spec, after))
+    order = [expr.desc() if desc else expr.asc() for expr, desc in spec]
+    stmt = stmt.order_by(*order).limit(size)
+    with store.engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return [_row(r) for r in rows]
+
+
+def rows_by_rowid(store: Store, rowids: list[int]) -> dict[int, ListRow]:
+    """Re-read rows the list already placed (after an edit, or a cache eviction)."""
+    if not rowids:
+        return {}
+    stmt = select(*_COLUMNS, tickets.c.rowid).where(tickets.c.rowid.in_(rowids))
+    with store.engine.connect() as conn:
+        return {r[0]: _row(r) for r in conn.execute(stmt).all()}
+
+
+def rowid_of(store: Store, ticket: str) -> int | None:
+    stmt = select(tickets.c.rowid).where(tickets.c.id == ticket)
+    with store.engine.connect() as conn:
+        found = conn.execute(stmt).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def count(store: Store, query: ListQuery) -> int:
+    query = replace(query, plan="")  # counting: SQLite's planner knows best
+    stmt = select(func.count()).select_from(_base(query).subquery())
+    with store.engine.connect() as conn:
+        return int(conn.execute(stmt).scalar_one())
+
+
+def _row(r: Any) -> ListRow:
+    rowid, ticket, number, provisional, subject, status, priority = r[:7]
+    name, email, assignee, updated, conflicts, key = r[7:]
+    return ListRow(
+        rowid,
+        ticket,
+        f"#{number}" if number else provisional,
+        subject,
+        status,
+        priority,
+        name or email or "",
+        assignee or "",
+        updated,
+        conflicts,
+        (key, rowid),
+    )

@@ -1,0 +1,1 @@
+"""Widgets and delegates: they show models and emit what the agent asked for."""

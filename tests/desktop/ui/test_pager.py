@@ -1,0 +1,66 @@
+"""Keyset pages list exactly what `offdesk list` finds, in the same order."""
+
+from desktop.desk import Desk
+from desktop.store.queries import TicketFilter, find
+from desktop.ui import pager
+from desktop.ui.list_query import Filter, ListQuery, me_aliases
+from desktop.ui.models.queues import query_for_search
+from tests.conftest import AGENT
+from tests.desktop.ui.conftest import REQUESTER
+
+
+def _all_pages(store, query: ListQuery, size: int) -> list[str]:
+    rows, after = [], None
+    while True:
+        page = pager.page(store, query, size, after)
+        rows += page
+        if len(page) < size:
+            return [r.subject for r in rows]
+        after = page[-1].key
+
+
+def _make(desk: Desk) -> None:
+    for n, priority in enumerate(["low", "urgent", "normal", "high", "normal"] * 3):
+        desk.create(
+            subject=f"printer {n:02d}",
+            requester=REQUESTER,
+            priority=priority,
+            body="paper jam" if n % 2 else "toner",
+        )
+
+
+def test_keyset_pages_match_the_cli_order_for_every_sort(desk: Desk):
+    _make(desk)
+    for sort in (None, "subject", "-subject", "priority", "-priority", "ref"):
+        expected = [
+            r["doc"]["subject"] for r in find(desk.store, TicketFilter(sort=sort))
+        ]
+        got = _all_pages(desk.store, ListQuery(sort=sort), 4)
+        assert got == expected, sort
+
+
+def test_search_pages_follow_the_rank_order(desk: Desk):
+    _make(desk)
+    flt = TicketFilter(search="paper")
+    expected = [r["doc"]["subject"] for r in find(desk.store, flt)]
+    assert _all_pages(desk.store, ListQuery(Filter(search="paper")), 2) == expected
+    assert len(expected) == 7
+
+
+def test_search_box_filters_combine_with_the_queue(desk: Desk):
+    _make(desk)
+    first = find(desk.store, TicketFilter(sort="subject"))[1]["doc"]["provisional"]
+    desk.edit(first, [("assignee", "ann"), ("status", "open")])
+    query = query_for_search("priority:urgent assignee:me", AGENT)
+    assert pager.count(desk.store, query) == 1
+    mine = query_for_search("", AGENT, ListQuery(mine=me_aliases(AGENT)))
+    assert [r.subject for r in pager.page(desk.store, mine, 10)] == ["printer 01"]
+
+
+def test_me_aliases_cover_the_spellings_an_assignee_may_hold():
+    assert me_aliases(AGENT) == (
+        "Ann Agent",
+        "Ann Agent <ann@example.com>",
+        "ann",
+        "ann@example.com",
+    )
