@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="93"/>
+        <location filename="../../desktop/ui/app.py" line="94"/>
         <source>Offdesk cannot start</source>
         <translation>Offdesk 无法启动</translation>
     </message>
@@ -661,39 +661,39 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="328"/>
+        <location filename="../../desktop/ui/main_window.py" line="330"/>
         <source>%n ticket(s)</source>
         <translation>
             <numerusform>%n 个工单</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="396"/>
         <source>Apply a bundle</source>
         <translation>应用数据包</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="396"/>
         <source>Bundles (*.bundle);;All (*)</source>
         <translation>数据包 (*.bundle);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="430"/>
+        <location filename="../../desktop/ui/main_window.py" line="432"/>
         <source>Type a search first, then save it.</source>
         <translation>请先输入搜索条件，再保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="432"/>
+        <location filename="../../desktop/ui/main_window.py" line="434"/>
         <source>Save search</source>
         <translation>保存搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="432"/>
+        <location filename="../../desktop/ui/main_window.py" line="434"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="444"/>
+        <location filename="../../desktop/ui/main_window.py" line="446"/>
         <source>Remove saved search</source>
         <translation>删除已保存的搜索</translation>
     </message>
@@ -815,48 +815,48 @@
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="83"/>
+        <location filename="../../desktop/ui/models/queues.py" line="82"/>
         <source>My open</source>
         <extracomment>Shown only when the pipeline exists; opens the quarantine, not a list.</extracomment>
         <translation>我的待办</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="88"/>
+        <location filename="../../desktop/ui/models/queues.py" line="87"/>
         <source>Unassigned</source>
         <translation>未分配</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="91"/>
+        <location filename="../../desktop/ui/models/queues.py" line="90"/>
         <source>All open</source>
         <translation>全部待办</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="94"/>
+        <location filename="../../desktop/ui/models/queues.py" line="93"/>
         <source>Pending</source>
         <translation>等待回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="99"/>
+        <location filename="../../desktop/ui/models/queues.py" line="98"/>
         <source>Solved</source>
         <translation>已解决</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="102"/>
+        <location filename="../../desktop/ui/models/queues.py" line="101"/>
         <source>All tickets</source>
         <translation>全部工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="105"/>
+        <location filename="../../desktop/ui/models/queues.py" line="104"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="110"/>
+        <location filename="../../desktop/ui/models/queues.py" line="109"/>
         <source>Quarantine</source>
         <translation>隔离区</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/models/queues.py" line="167"/>
+        <location filename="../../desktop/ui/models/queues.py" line="166"/>
         <source>%n ticket(s)</source>
         <translation>
             <numerusform>%n 个工单</numerusform>
@@ -1027,43 +1027,43 @@
 <context>
     <name>TicketListModel</name>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="95"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="100"/>
         <source>Ref</source>
         <extracomment>(attribute of ListRow, sort name or None when the column does not sort) Readable on light and dark backgrounds alike.</extracomment>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="96"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="101"/>
         <source>Subject</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="97"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="102"/>
         <source>Requester</source>
         <translation>请求人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="98"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="103"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="99"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="104"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="100"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="105"/>
         <source>Assignee</source>
         <translation>处理人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="101"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="106"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/models/ticket_list.py" line="227"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="232"/>
         <source>%n conflicting field(s)</source>
         <translation>
             <numerusform>%n 个字段有冲突</numerusform>

@@ -18,6 +18,7 @@ from desktop.pipeline.stage import StageKind
 from desktop.pipeline.stages.duplicates import TAG
 from desktop.store.queries import TicketFilter, find
 from desktop.store.store import Store
+from sync.snapshot import genesis
 from tests.conftest import AGENT
 from tests.desktop.pipeline.conftest import REQUESTER, load_rules
 
@@ -120,9 +121,11 @@ def test_configuration_is_a_snapshot_history_under_reserved_ids_not_a_ticket(
     load_rules(store, DUPLICATES_TO_TRIAGE)
 
     history = store.history(config.PIPELINE)
-    assert len(history) == 2 and len(history.heads()) == 1
-    assert [s.author for s in history.order] == [AGENT, AGENT]
-    assert len(store.history(config.RULES)) == 1
+    # The shared genesis snapshot, then the agent's two changes.
+    assert len(history) == 3 and len(history.heads()) == 1
+    assert history.order[0].id == genesis(config.PIPELINE).id
+    assert [s.author for s in history.order[1:]] == [AGENT, AGENT]
+    assert len(store.history(config.RULES)) == 2
     assert store.ticket_count() == 0
     assert find(store, TicketFilter()) == []
     assert config.read_doc(store, config.PIPELINE)["enabled"]["routing"] is False
