@@ -9,25 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop.errors import ValidationError
-from desktop.ticket import PRIORITIES, STATUSES, TYPES, check_custom
+from desktop.ticket import EDITABLE, PRIORITIES, STATUSES, TYPES, check_custom
 
 Getter = Callable[[dict[str, Any]], Any]
 
 #: Fields a condition may test, beside `custom.<id>`.
-READABLE = (
-    "subject",
-    "description",
-    "status",
-    "priority",
-    "type",
-    "assignee",
-    "group",
-    "due",
-    "requester.name",
-    "requester.email",
-    "requester.domain",
-    "tags",
-)
+READABLE = (*EDITABLE, "requester.domain", "tags")
 #: Fields a rule may set, beside `custom.<id>`.
 SETTABLE = ("status", "priority", "type", "assignee", "group")
 #: Values a settable field accepts; None means "any text".

@@ -20,6 +20,8 @@ from desktop.store.store import Store, fold
 from desktop.ticket import PRIORITIES, SORTS, STATUSES
 from sync.canonical import parse_json
 
+#: Where tickets with no server number yet sort among numbered ones: last.
+_LAST_NUMBER = 1 << 62
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -122,18 +124,22 @@ def _order(sort: str | None, *, ranked: bool) -> list[Any]:
             f"sort: {sort!r} is not a sort order; use one of: {', '.join(SORTS)} "
             "(prefix '-' for descending)"
         )
-    column: Any
-    if name == "priority":
-        column = case(
-            {p: i for i, p in enumerate(PRIORITIES)}, value=tickets.c.priority
-        )
-    elif name == "status":
-        column = case({s: i for i, s in enumerate(STATUSES)}, value=tickets.c.status)
-    elif name == "ref":
-        column = func.coalesce(tickets.c.number, 1 << 62)
-    else:
+    column = ranked_column(name)
+    if column is None:
         column = tickets.c[name]
     return [column.desc() if descending else column.asc(), tickets.c.rowid]
+
+
+def ranked_column(name: str) -> Any | None:
+    """The sort key for orders that are not a column's own: workflow order for
+    status and priority, server numbers first for ref; None for the others."""
+    if name == "priority":
+        return case({p: i for i, p in enumerate(PRIORITIES)}, value=tickets.c.priority)
+    if name == "status":
+        return case({s: i for i, s in enumerate(STATUSES)}, value=tickets.c.status)
+    if name == "ref":
+        return func.coalesce(tickets.c.number, _LAST_NUMBER)
+    return None
 
 
 def find(store: Store, flt: TicketFilter) -> list[dict[str, Any]]:

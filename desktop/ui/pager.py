@@ -19,7 +19,6 @@ from sqlalchemy import (
     Float,
     Integer,
     and_,
-    case,
     func,
     literal,
     literal_column,
@@ -29,10 +28,9 @@ from sqlalchemy import (
     tuple_,
 )
 
-from desktop.store.queries import TicketFilter, build
+from desktop.store.queries import TicketFilter, build, ranked_column
 from desktop.store.schema import ticket_tags, tickets
 from desktop.store.store import Store
-from desktop.ticket import PRIORITIES, STATUSES
 from desktop.ui.list_query import ListQuery, ListRow
 
 log = logging.getLogger(__name__)
@@ -48,8 +46,6 @@ RANK_LIMIT = 25_000
 MIN_PREFIX = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-_LAST_NUMBER = 1 << 62
-
 
 def _spec(query: ListQuery) -> list[tuple[Any, bool]]:
     """(expression, descending) pairs, the last one always the rowid."""
@@ -62,19 +58,10 @@ def _spec(query: ListQuery) -> list[tuple[Any, bool]]:
         return [(tickets.c.updated, True), (tickets.c.rowid, True)]
     descending = query.sort.startswith("-")
     name = query.sort.lstrip("-")
-    column: Any
-    if name == "priority":
-        column = case(
-            {p: i for i, p in enumerate(PRIORITIES)}, value=tickets.c.priority
-        )
-    elif name == "status":
-        column = case({s: i for i, s in enumerate(STATUSES)}, value=tickets.c.status)
-    elif name in ("ref", "number"):
-        column = func.coalesce(tickets.c.number, _LAST_NUMBER)
-    elif query.plan == SCAN:
-        column = literal_column(f"+tickets.{name}")
-    else:
-        column = tickets.c[name]
+    column = ranked_column("ref" if name == "number" else name)
+    if column is None:
+        plain = query.plan == SCAN  # a unary plus keeps SQLite off the index
+        column = literal_column(f"+tickets.{name}") if plain else tickets.c[name]
     return [(column, descending), (tickets.c.rowid, False)]
 
 
