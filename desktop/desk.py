@@ -342,7 +342,7 @@ class Desk:
                     change.wall_time,
                 )
                 new_state, merged = self._checked(history, state, snap, doc)
-                self.store.flag_clocks(history, new_state)
+                new_state.clock_warnings = self.store.clock_warnings(history.order)
                 self.store.add_snapshots([snap])
                 record = self.store.refresh(ticket, new_state, history=merged)
                 admission.announce()

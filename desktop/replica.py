@@ -14,9 +14,10 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from desktop.store.store import Store
-from sync.history import History
+from desktop.store.store import Held, Store
+from sync.history import History, TicketState, extend_linear
 from sync.ids import SnapshotId, TicketId
 from sync.snapshot import Snapshot, merge_of
 
@@ -53,24 +54,61 @@ class Outcome:
 
 
 def receive(store: Store, snaps: Iterable[Snapshot]) -> list[Outcome]:
-    """Store what is valid of `snaps` and merge; call inside `store.write()`."""
+    """Store what is valid of `snaps` and merge; call inside `store.write()`.
+
+    What is held of the batch's tickets is read in a few queries up front, so
+    a page of thousands of tickets costs no per-ticket round trips.
+    """
     by_ticket: dict[TicketId, dict[SnapshotId, Snapshot]] = defaultdict(dict)
     for snap in snaps:
         by_ticket[snap.ticket][snap.id] = snap
-    return [receive_ticket(store, t, list(s.values())) for t, s in by_ticket.items()]
+    tickets = list(by_ticket)
+    held = store.held_snapshots(tickets)
+    rows = store.ticket_records(tickets)
+    received = [
+        _receive_ticket(store, ticket, list(batch.values()), held.get(ticket, []), rows)
+        for ticket, batch in by_ticket.items()
+    ]
+    # All snapshots first: refreshing a settings history reads it back.
+    store.add_snapshots(s for r in received for s in r.added)
+    for r in received:
+        if r.state is not None:
+            store.refresh(
+                r.outcome.ticket,
+                r.state,
+                new=r.outcome.result is Result.NEW,
+                history=r.history,
+                previous=rows.get(r.outcome.ticket),
+            )
+    return [r.outcome for r in received]
 
 
-def receive_ticket(store: Store, ticket: TicketId, batch: list[Snapshot]) -> Outcome:
-    history = store.history(ticket)
-    held = history.by_id
+@dataclass
+class _Received:
+    """One ticket's part of a batch, stored once the whole batch is checked."""
+
+    outcome: Outcome
+    added: list[Snapshot] = field(default_factory=list)
+    state: TicketState | None = None
+    history: History | None = None
+
+
+def _receive_ticket(
+    store: Store,
+    ticket: TicketId,
+    batch: list[Snapshot],
+    held_snaps: list[Snapshot],
+    rows: dict[TicketId, Held],
+) -> _Received:
+    held = {s.id: s for s in held_snaps}
     fresh = sorted((s for s in batch if s.id not in held), key=Snapshot.order_key)
     if not fresh:
-        return Outcome(ticket, Result.UNCHANGED)
+        return _Received(Outcome(ticket, Result.UNCHANGED))
 
     fresh_ids = {s.id for s in fresh}
     accepted: dict[SnapshotId, Snapshot] = dict(held)
     rejected: dict[SnapshotId, str] = {}
-    has_root = any(s.is_root for s in held.values())
+    has_root = bool(held)
     for snap in fresh:
         reason = _refusal(snap, accepted, rejected, has_root, fresh_ids)
         if reason:
@@ -83,18 +121,23 @@ def receive_ticket(store: Store, ticket: TicketId, batch: list[Snapshot]) -> Out
 
     added = [s for s in fresh if s.id in accepted]
     if not added:
-        return Outcome(ticket, Result.INVALID, rejected=rejected)
+        return _Received(Outcome(ticket, Result.INVALID, rejected=rejected))
 
-    merged = History(accepted.values())
+    history = History(accepted.values())
+    heads = history.heads()
     merge = None
-    if len(merged.heads()) > 1:
-        merge = merge_of(ticket, [merged.by_id[h] for h in merged.heads()])
+    state = None
+    if len(heads) > 1:
+        merge = merge_of(ticket, [history.by_id[h] for h in heads])
         store.clock.observe(merge.clock)
-        merged = History([*merged.order, merge])
+        history = History([*history.order, merge])
         added.append(merge)
-    state = store.flag_clocks(merged, merged.state())
-    store.add_snapshots(added)
-    store.refresh(ticket, state, new=not held, history=merged)
+    else:
+        row = rows.get(ticket)
+        state = _extended(store, row.record if row else None, bool(held), added)
+    if state is None:
+        state = history.state()
+        state.clock_warnings = store.clock_warnings(history.order)
 
     if not held:
         result = Result.NEW
@@ -104,8 +147,45 @@ def receive_ticket(store: Store, ticket: TicketId, batch: list[Snapshot]) -> Out
         result = Result.CONFLICT if state.conflicts else Result.MERGED
     if rejected and result is not Result.NEW:
         log.info("ticket %s: %d snapshots refused", ticket, len(rejected))
-    return Outcome(
+    outcome = Outcome(
         ticket, result, len(added), rejected, merge.id if merge is not None else None
+    )
+    return _Received(outcome, added, state, history)
+
+
+def _extended(
+    store: Store,
+    record: dict[str, Any] | None,
+    held: bool,
+    added: list[Snapshot],
+) -> TicketState | None:
+    """The new state when `added` only continues the ticket in a line.
+
+    A new ticket's root and its descendants, or descendants of the one head of
+    a record without conflicts, fold to the patches applied in turn (see
+    `extend_linear`); anything else returns None for the full fold.
+    """
+    if held:
+        if record is None or record["conflicts"] or len(record["heads"]) != 1:
+            return None
+        base, tip, updated = record["doc"], record["heads"][0], record["updated"]
+        warnings = record["clock_warnings"]
+    else:
+        base, tip, updated, warnings = {}, None, None, []
+    for snap in added:
+        if snap.parents != ((tip,) if tip is not None else ()):
+            return None
+        tip = snap.id
+    doc = extend_linear(base, added)
+    if doc is None or tip is None:
+        return None
+    times = [t for t in (updated, *(s.wall_time for s in added)) if t]
+    return TicketState(
+        doc,
+        [tip],
+        [],
+        max(times, default=None),
+        [*warnings, *store.clock_warnings(added)],
     )
 
 

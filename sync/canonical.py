@@ -26,3 +26,8 @@ def parse_json(data: bytes | str) -> Any:
 def content_id(value: Any) -> str:
     """The SHA-256 hex digest of the canonical JSON of `value`."""
     return hashlib.sha256(canonical_json(value)).hexdigest()
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of a JSON value; much cheaper than `copy.deepcopy` on documents."""
+    return orjson.loads(orjson.dumps(value))

@@ -16,11 +16,11 @@ Two replicas holding the same snapshots therefore show the same ticket, in
 whatever order the snapshots arrived and whatever merges were made.
 """
 
-import copy
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sync.canonical import json_copy
 from sync.errors import SnapshotError
 from sync.ids import SnapshotId
 from sync.patch import decode_pointer, json_equal
@@ -124,6 +124,59 @@ def _flatten(prefix: Path, value: Any) -> Iterator[tuple[Path, Any]]:
             yield from _flatten(prefix + (key,), sub)
     else:
         yield prefix, value
+
+
+def extend_linear(
+    doc: dict[str, Any], chain: Iterable[Snapshot]
+) -> dict[str, Any] | None:
+    """The fold of a conflict-free state extended by a chain of descendants.
+
+    When each snapshot's only parent is the one before and the first descends
+    from every write in `doc`, every write sees all earlier ones, so folding
+    reduces to applying the patches in turn, far cheaper than `History.state`.
+    Returns None where the two could differ (a write through a value that is
+    not a map, a removal that empties a nested map, a replaced root that is no
+    document); the caller then runs the full fold.
+    """
+    out = json_copy(doc)
+    for snap in chain:
+        for op in snap.patch:
+            name = op["op"]
+            if name == "test":
+                continue
+            path = decode_pointer(op["path"])
+            if not path:
+                if name == "remove":
+                    out = {}
+                    continue
+                if not isinstance(op["value"], dict):
+                    return None
+                out = json_copy(op["value"])
+                continue
+            node = out
+            for part in path[:-1]:
+                child = node.get(part)
+                if child is None:
+                    if name == "remove":
+                        break
+                    child = node[part] = {}
+                elif not isinstance(child, dict):
+                    return None
+                node = child
+            else:
+                if name != "remove":
+                    value = op["value"]
+                    if isinstance(value, dict | list):
+                        value = json_copy(value)
+                    node[path[-1]] = value
+                elif path[-1] in node:
+                    del node[path[-1]]
+                    # The fold drops a map left without leaves; `normalize`
+                    # does that only for the top-level maps and custom fields.
+                    nested = len(path) > 3 or (len(path) == 3 and path[0] != "custom")
+                    if not node and nested:
+                        return None
+    return normalize(out)
 
 
 class History:
@@ -356,4 +409,4 @@ def _place(doc: dict[str, Any], path: Path, value: Any) -> None:
             node[path[-1]] = {}
         return
     # Snapshots are shared; a state must never alias their mutable values.
-    node[path[-1]] = copy.deepcopy(value) if isinstance(value, list) else value
+    node[path[-1]] = json_copy(value) if isinstance(value, list) else value

@@ -13,11 +13,12 @@ import json
 import logging
 import os
 import secrets
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import apsw
 from ulid import ULID
@@ -29,7 +30,7 @@ from desktop.pipeline.events import Event, EventBus
 from desktop.store import dbapi
 from desktop.store.migrate import upgrade
 from sync.canonical import canonical_json, parse_json
-from sync.clock import Clock, HybridClock, system_ms
+from sync.clock import FAR_FUTURE_MS, Clock, HybridClock, system_ms
 from sync.history import History, TicketState
 from sync.ids import DeviceId, SnapshotId, TicketId
 from sync.snapshot import Snapshot, stored
@@ -187,6 +188,21 @@ class Store:
         )
         return History(stored(sid, body) for sid, body in rows)
 
+    def held_snapshots(
+        self, tickets: Sequence[TicketId]
+    ) -> dict[TicketId, list[Snapshot]]:
+        """Every snapshot held of each of `tickets`, read a chunk at a time."""
+        found: dict[TicketId, list[Snapshot]] = defaultdict(list)
+        for chunk in _chunks(tickets):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT ticket, id, body FROM snapshots WHERE ticket IN ({marks})",
+                chunk,
+            )
+            for ticket, sid, body in rows:
+                found[ticket].append(stored(sid, body))
+        return found
+
     def has_snapshot(self, snapshot: SnapshotId) -> bool:
         row = self.db.execute("SELECT 1 FROM snapshots WHERE id = ?", (snapshot,))
         return row.fetchone() is not None
@@ -214,18 +230,19 @@ class Store:
             "SELECT ticket, id, body FROM snapshots ORDER BY ticket, seq"
         )
 
-    def flag_clocks(self, history: History, state: TicketState) -> TicketState:
-        """Note snapshots made on a device whose wall clock ran far ahead of ours.
+    def clock_warnings(self, snaps: Iterable[Snapshot]) -> list[dict[str, Any]]:
+        """Snapshots made on a device whose wall clock ran far ahead of ours.
 
         Flagged, never refused. Blame follows the snapshot's own wall time, not
         its clock: a device that merely saw a fast clock carries it forward in
         its hybrid clock while its own wall clock is right.
         """
-        state.clock_warnings = []
-        for snap in history.order:
+        warnings = []
+        horizon = self.clock.wall_ms() + FAR_FUTURE_MS
+        for snap in snaps:
             wall = wall_ms(snap.wall_time)
-            if wall is not None and self.clock.is_far_future(Clock(wall, 0)):
-                state.clock_warnings.append(
+            if wall is not None and wall > horizon:
+                warnings.append(
                     {
                         "snapshot": snap.id,
                         "device": snap.device,
@@ -233,7 +250,7 @@ class Store:
                         "ahead_ms": wall - self.clock.wall_ms(),
                     }
                 )
-        return state
+        return warnings
 
     def last_seq(self) -> int:
         row = self.db.execute("SELECT max(seq) FROM snapshots").fetchone()
@@ -266,11 +283,15 @@ class Store:
         *,
         new: bool = False,
         history: History | None = None,
+        previous: "Held | None" = None,
     ) -> dict[str, Any]:
         """Rewrite a ticket's query rows from its state; call inside `write()`.
 
         `history` (all the ticket's snapshots, the newest included) saves
         reading it again for the derived values; a new ticket needs none.
+        `previous`, the row as `ticket_records` read it in this transaction,
+        saves looking it up and rewriting tags and search text that did not
+        change (removing a row from the full-text index is the dearest part).
         Returns the record written, announced as `ticket_did_create` or
         `ticket_did_change` after commit. Config ids (`config:*`) are not
         tickets: refreshing one lets the pipeline configuration react instead.
@@ -282,7 +303,9 @@ class Store:
         record = self.record_of(ticket, state, history, new=new)
         requester = doc["requester"]
         row = None
-        if not new:
+        if previous is not None:
+            row = (previous.rowid,)
+        elif not new:
             row = self.db.execute(
                 "SELECT rowid FROM tickets WHERE id = ?", (ticket,)
             ).fetchone()
@@ -328,17 +351,23 @@ class Store:
                 "updated = ?, deleted = ?, conflicts = ?, state = ? WHERE rowid = ?",
                 (*values, rowid),
             )
-            self.db.execute("DELETE FROM ticket_tags WHERE ticket = ?", (rowid,))
-            self.db.execute("DELETE FROM ticket_fts WHERE rowid = ?", (rowid,))
-        self.db.executemany(
-            "INSERT INTO ticket_tags(ticket, tag) VALUES (?, ?)",
-            ((rowid, tag) for tag in doc["tags"]),
-        )
-        self.db.execute(
-            "INSERT INTO ticket_fts(rowid, subject, description, comments, requester) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (rowid, *search_text(doc)),
-        )
+        old = previous.record["doc"] if previous is not None else None
+        if old is None or old["tags"].keys() != doc["tags"].keys():
+            if row is not None:
+                self.db.execute("DELETE FROM ticket_tags WHERE ticket = ?", (rowid,))
+            self.db.executemany(
+                "INSERT INTO ticket_tags(ticket, tag) VALUES (?, ?)",
+                ((rowid, tag) for tag in doc["tags"]),
+            )
+        text = search_text(doc)
+        if old is None or search_text(old) != text:
+            if row is not None:
+                self.db.execute("DELETE FROM ticket_fts WHERE rowid = ?", (rowid,))
+            self.db.execute(
+                "INSERT INTO ticket_fts(rowid, subject, description, comments, "
+                "requester) VALUES (?, ?, ?, ?, ?)",
+                (rowid, *text),
+            )
         self._events.append(
             Event("ticket_did_create" if row is None else "ticket_did_change", ticket)
         )
@@ -368,6 +397,19 @@ class Store:
         if row is None:
             raise NotFoundError(f"no ticket {ticket}")
         return parse_json(row[0])  # type: ignore[no-any-return]
+
+    def ticket_records(self, tickets: Sequence[TicketId]) -> dict[TicketId, "Held"]:
+        """The stored rows of those of `tickets` that have one."""
+        found: dict[TicketId, Held] = {}
+        for chunk in _chunks(tickets):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT id, rowid, state FROM tickets WHERE id IN ({marks})", chunk
+            )
+            found.update(
+                (t, Held(rowid, parse_json(state))) for t, rowid, state in rows
+            )
+        return found
 
     def ticket_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM tickets").fetchall()[0][0])
@@ -406,6 +448,19 @@ class Store:
 
     def _ids(self, sql: str, *params: Any) -> list[str]:
         return [r[0] for r in self.db.execute(sql, params)]
+
+
+class Held(NamedTuple):
+    """A ticket's query row as read at the start of a change."""
+
+    rowid: int
+    record: dict[str, Any]
+
+
+def _chunks(items: Sequence[TicketId], size: int = 500) -> Iterator[list[TicketId]]:
+    """Slices small enough for one `IN (...)` list each."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
 
 
 def wall_ms(text: str | None) -> int | None:
