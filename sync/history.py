@@ -16,7 +16,8 @@ Two replicas holding the same snapshots therefore show the same ticket, in
 whatever order the snapshots arrived and whatever merges were made.
 """
 
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,12 +119,31 @@ def _is_empty_map(value: Any) -> bool:
     return isinstance(value, dict) and not value
 
 
-def _flatten(prefix: Path, value: Any) -> Iterator[tuple[Path, Any]]:
-    if isinstance(value, dict) and value:
-        for key, sub in value.items():
-            yield from _flatten(prefix + (key,), sub)
-    else:
-        yield prefix, value
+def _flattened(prefix: Path, value: Any) -> list[tuple[Path, Any]]:
+    """The leaves of `value` written at `prefix`, depth first in key order."""
+    if not (isinstance(value, dict) and value):
+        return [(prefix, value)]
+    out: list[tuple[Path, Any]] = []
+    _gather(prefix, value, out)
+    return out
+
+
+def _gather(prefix: Path, node: dict[str, Any], out: list[tuple[Path, Any]]) -> None:
+    for key, sub in node.items():
+        if isinstance(sub, dict) and sub:
+            _gather(prefix + (key,), sub, out)
+        else:
+            out.append((prefix + (key,), sub))
+
+
+@functools.lru_cache(maxsize=4096)
+def _pointer(text: str) -> Path:
+    """`decode_pointer`, remembered: histories write the same few paths again."""
+    return decode_pointer(text)
+
+
+def _placing_order(chosen: tuple[int, Path, Any]) -> tuple[int, int]:
+    return chosen[0], len(chosen[1])
 
 
 def extend_linear(
@@ -252,20 +272,26 @@ class History:
             for op in snap.patch:
                 if op["op"] == "test":
                     continue
-                path = decode_pointer(op["path"])
+                path = _pointer(op["path"])
                 value = DELETED if op["op"] == "remove" else op["value"]
                 doomed = [path] if path in leaves else []
                 if path in containers or not path:
-                    doomed += [p for p in leaves if p[: len(path)] == path != p]
+                    size = len(path)
+                    doomed += [p for p in leaves if p[:size] == path != p]
                 for leaf in doomed:
                     _write(leaves, leaf, i, seen, DELETED)
                 if value is DELETED:
                     continue
-                for leaf, leaf_value in _flatten(path, value):
+                for leaf, leaf_value in _flattened(path, value):
                     if not leaf:  # an empty document: nothing to hold
                         continue
-                    _write(leaves, leaf, i, seen, leaf_value)
-                    containers.update(leaf[:n] for n in range(len(leaf)))
+                    writes = leaves.get(leaf)
+                    if writes is None:
+                        leaves[leaf] = [(i, leaf_value)]
+                    else:
+                        _write(leaves, leaf, i, seen, leaf_value)
+                    for n in range(len(leaf)):
+                        containers.add(leaf[:n])
         return leaves
 
     def _resolve(
@@ -274,6 +300,11 @@ class History:
         chosen: list[tuple[int, Path, Any]] = []
         conflicts: list[Conflict] = []
         for path, writes in leaves.items():
+            if len(writes) == 1:  # nothing concurrent: the one write decides
+                index, value = writes[0]
+                if value is not DELETED:
+                    chosen.append((index, path, value))
+                continue
             if is_set_element(path):
                 added = [w for w in writes if w[1] is not DELETED]
                 if added:
@@ -295,7 +326,8 @@ class History:
 
         conflicts += self._shape_clashes(chosen)
         doc: dict[str, Any] = {}
-        for _, path, value in sorted(chosen, key=lambda c: (c[0], len(c[1]))):
+        chosen.sort(key=_placing_order)
+        for _, path, value in chosen:
             _place(doc, path, value)
         conflicts.sort(key=lambda c: c.field)
         return normalize(doc), conflicts

@@ -12,6 +12,7 @@ from sync.errors import PatchError
 
 Op = dict[str, Any]
 ALLOWED_OPS = frozenset({"add", "replace", "remove", "test"})
+_MEMBERS = frozenset({"op", "path", "value"})
 
 
 def json_equal(a: Any, b: Any) -> bool:
@@ -47,11 +48,13 @@ def check_op(op: object) -> Op:
     name = op.get("op")
     if name not in ALLOWED_OPS:
         raise PatchError(f"operation {name!r} is not one of {sorted(ALLOWED_OPS)}")
-    if not isinstance(op.get("path"), str):
+    path = op.get("path")
+    if not isinstance(path, str):
         raise PatchError(f"operation {name!r} has no string 'path'")
-    decode_pointer(op["path"])
+    if path and path[0] != "/":
+        raise PatchError(f"JSON pointer {path!r} must start with '/'")
     wants_value = name != "remove"
-    if wants_value != ("value" in op) or set(op) - {"op", "path", "value"}:
+    if wants_value != ("value" in op) or op.keys() - _MEMBERS:
         raise PatchError(f"operation {op!r} has the wrong members for {name!r}")
     return op
 

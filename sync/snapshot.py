@@ -20,6 +20,7 @@ from sync.patch import Op, check_op
 SCHEMA = 1
 
 _FIELDS = {"ticket", "parents", "patch", "author", "device", "clock", "wall_time"}
+_ALL_FIELDS = frozenset(_FIELDS | {"schema"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,7 @@ def is_genesis(snap: Snapshot) -> bool:
 
 def from_body(body: object, claimed_id: str | None = None) -> Snapshot:
     """Rebuild a received snapshot, checking its shape and, if given, its id."""
-    if not isinstance(body, dict) or set(body) != _FIELDS | {"schema"}:
+    if not isinstance(body, dict) or body.keys() != _ALL_FIELDS:
         raise SnapshotError("a snapshot must have exactly the fields " + _fields_text())
     schema = body["schema"]
     if type(schema) is not int or schema < 1:
@@ -161,22 +162,27 @@ def from_body(body: object, claimed_id: str | None = None) -> Snapshot:
         )
     if not merge and not (body["device"] and body["wall_time"]):
         raise SnapshotError("an authored snapshot needs a device and a wall time")
-    snap = Snapshot(
+    # The checks above leave `body` exactly what `Snapshot.body` would build,
+    # so its canonical form is the one the id must be the hash of.
+    raw = canonical_json(body)
+    sid = SnapshotId(hashlib.sha256(raw).hexdigest())
+    if claimed_id is not None and claimed_id != sid:
+        raise SnapshotError(
+            f"snapshot {claimed_id[:12]} does not match its content "
+            f"(content hashes to {sid[:12]})"
+        )
+    return Snapshot(
         TicketId(ticket),
-        tuple(SnapshotId(p) for p in parents),
+        tuple(parents),
         tuple(patch),
         body["author"],
         DeviceId(body["device"]) if body["device"] else None,
         clock,
         body["wall_time"],
         schema,
+        sid,
+        raw,
     )
-    if claimed_id is not None and claimed_id != snap.id:
-        raise SnapshotError(
-            f"snapshot {claimed_id[:12]} does not match its content "
-            f"(content hashes to {snap.id[:12]})"
-        )
-    return snap
 
 
 def stored(snapshot_id: str, raw: bytes | str) -> Snapshot:
