@@ -344,7 +344,12 @@ class Desk:
                 new_state, merged = self._checked(history, state, snap, doc)
                 new_state.clock_warnings = self.store.clock_warnings(history.order)
                 self.store.add_snapshots([snap])
-                record = self.store.refresh(ticket, new_state, history=merged)
+                record = self.store.refresh(
+                    ticket,
+                    new_state,
+                    history=merged,
+                    previous=self.store.ticket_records([ticket]).get(ticket),
+                )
                 admission.announce()
         admission.raise_if_held()
         log.info("changed ticket %s (%d operations)", doc["provisional"], len(ops))

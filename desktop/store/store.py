@@ -301,7 +301,6 @@ class Store:
             return {}
         doc = state.doc
         record = self.record_of(ticket, state, history, new=new)
-        requester = doc["requester"]
         row = None
         if previous is not None:
             row = (previous.rowid,)
@@ -309,24 +308,10 @@ class Store:
             row = self.db.execute(
                 "SELECT rowid FROM tickets WHERE id = ?", (ticket,)
             ).fetchone()
-        values = (
-            doc.get("number"),
-            doc["provisional"],
-            doc["subject"],
-            doc["status"],
-            doc["priority"],
-            doc.get("type"),
-            requester.get("name"),
-            requester.get("email"),
-            doc.get("assignee"),
-            doc.get("group"),
-            doc["created"],
-            state.updated or doc["created"],
-            int(bool(doc.get("deleted"))),
-            len(state.conflicts),
-            canonical_json(record).decode(),
-        )
-        if doc.get("number") is not None:
+        columns = _columns(record)
+        columns["state"] = canonical_json(record).decode()
+        before = _columns(previous.record) if previous is not None else {}
+        if doc.get("number") is not None and before.get("number") != doc["number"]:
             # After a server reset two tickets can briefly claim one number (see
             # "Sync" in docs/architecture.md); the newest claim gets the column.
             self.db.execute(
@@ -334,22 +319,23 @@ class Store:
                 (doc["number"], ticket),
             )
         if row is None:
+            names = ", ".join(f'"{name}"' for name in columns)
+            marks = ", ".join("?" * (len(columns) + 1))
             self.db.execute(
-                "INSERT INTO tickets(id, number, provisional, subject, status, "
-                'priority, type, requester_name, requester_email, assignee, "group", '
-                "created, updated, deleted, conflicts, state) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (ticket, *values),
+                f"INSERT INTO tickets(id, {names}) VALUES ({marks})",
+                (ticket, *columns.values()),
             )
             rowid = self.db.last_insert_rowid()
         else:
             rowid = row[0]
+            # Only the columns that changed, so unchanged indexes are not touched.
+            changed = {
+                k: v for k, v in columns.items() if k not in before or before[k] != v
+            }
+            assignments = ", ".join(f'"{name}" = ?' for name in changed)
             self.db.execute(
-                "UPDATE tickets SET number = ?, provisional = ?, subject = ?, "
-                "status = ?, priority = ?, type = ?, requester_name = ?, "
-                'requester_email = ?, assignee = ?, "group" = ?, created = ?, '
-                "updated = ?, deleted = ?, conflicts = ?, state = ? WHERE rowid = ?",
-                (*values, rowid),
+                f"UPDATE tickets SET {assignments} WHERE rowid = ?",
+                (*changed.values(), rowid),
             )
         old = previous.record["doc"] if previous is not None else None
         if old is None or old["tags"].keys() != doc["tags"].keys():
@@ -461,6 +447,28 @@ def _chunks(items: Sequence[TicketId], size: int = 500) -> Iterator[list[TicketI
     """Slices small enough for one `IN (...)` list each."""
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
+
+
+def _columns(record: dict[str, Any]) -> dict[str, Any]:
+    """The query columns of a ticket's record (all but `state`), by name."""
+    doc = record["doc"]
+    requester = doc["requester"]
+    return {
+        "number": doc.get("number"),
+        "provisional": doc["provisional"],
+        "subject": doc["subject"],
+        "status": doc["status"],
+        "priority": doc["priority"],
+        "type": doc.get("type"),
+        "requester_name": requester.get("name"),
+        "requester_email": requester.get("email"),
+        "assignee": doc.get("assignee"),
+        "group": doc.get("group"),
+        "created": doc["created"],
+        "updated": record["updated"] or doc["created"],
+        "deleted": int(bool(doc.get("deleted"))),
+        "conflicts": len(record["conflicts"]),
+    }
 
 
 def wall_ms(text: str | None) -> int | None:
