@@ -7,6 +7,7 @@ backends keep the same contract: `StoreBackend` (desktop.pipeline.store_backend)
 and `MemoryBackend` here.
 """
 
+import bisect
 import itertools
 from collections import defaultdict
 from typing import Any, NamedTuple, Protocol
@@ -32,7 +33,11 @@ class Candidate(NamedTuple):
 
 class Backend(Protocol):
     def config(self) -> ConfigState:
-        """The configuration in force now (cheap; called once per change)."""
+        """The configuration in force now (cheap; called once per change).
+
+        The same object while the configuration is unchanged: the pipeline
+        keeps its plan for as long as it gets that object back.
+        """
 
     def save_pipeline(
         self, config: PipelineConfig, known: list[str], author: str
@@ -60,14 +65,19 @@ class Backend(Protocol):
 
 
 class MemoryBackend:
-    """Everything in dictionaries; events are published at once."""
+    """Everything in dictionaries; events are published at once.
+
+    A requester's tickets are kept ordered by creation time, so finding the
+    ones in a window is two bisections, and a requester with nothing recent
+    (most new tickets) costs no more.
+    """
 
     def __init__(self, rules: RuleSet | None = None) -> None:
         base = default_state()
         self.bus = EventBus()
         self._state = ConfigState("mem-0", base.pipeline, rules or base.rules, "")
         self._versions = itertools.count(1)
-        self._by_requester: dict[str, list[tuple[int, Candidate]]] = defaultdict(list)
+        self._by_requester: dict[str, list[tuple[int, Candidate]]] = {}
         self._turns: dict[str, int] = defaultdict(int)
         self.held: dict[int, dict[str, Any]] = {}
         self._ids = itertools.count(1)
@@ -95,10 +105,15 @@ class MemoryBackend:
         self, email: str | None, name: str | None, start: int, end: int
     ) -> list[Candidate]:
         key = _requester_key(email, name)
-        if key is None or key not in self._by_requester:
+        known = self._by_requester.get(key) if key is not None else None
+        if known is None:
             return []
-        found = [c for c in self._by_requester[key] if start <= c[0] <= end]
-        found.sort(reverse=True)
+        lo = bisect.bisect_left(known, (start,))
+        hi = bisect.bisect_left(known, (end + 1,))
+        if lo == hi:
+            return []
+        found = known[lo:hi]
+        found.reverse()
         return [c for _, c in found[:CANDIDATES]]
 
     def turns(self, group: str) -> int:
@@ -116,8 +131,9 @@ class MemoryBackend:
             key = _requester_key(requester.get("email"), requester.get("name"))
             if key is not None:
                 created = doc["created"]
-                self._by_requester[key].append(
-                    (epoch(created), Candidate(doc["id"], doc["subject"], created))
+                bisect.insort(
+                    self._by_requester.setdefault(key, []),
+                    (epoch(created), Candidate(doc["id"], doc["subject"], created)),
                 )
 
     def hold(self, change: Change, outcome: Outcome) -> int:

@@ -94,9 +94,13 @@ class Note(NamedTuple):
 
 @dataclass(slots=True, eq=False)
 class Change:
-    """One proposed change. `doc` is the whole document after the change."""
+    """One proposed change. `doc` is the whole document after the change.
 
-    kind: Kind
+    `is_create` is a plain field rather than derived from a kind: every stage
+    asks it of every change.
+    """
+
+    is_create: bool
     ticket: str
     doc: dict[str, Any]
     before: dict[str, Any] | None
@@ -132,7 +136,7 @@ class Change:
         validated: bool = False,
     ) -> "Change":
         return cls(
-            Kind.CREATE,
+            True,
             doc["id"],
             doc,
             None,
@@ -156,7 +160,7 @@ class Change:
         validated: bool = False,
     ) -> "Change":
         return cls(
-            Kind.CHANGE,
+            False,
             doc["id"],
             doc,
             before,
@@ -169,8 +173,8 @@ class Change:
         )
 
     @property
-    def is_create(self) -> bool:
-        return self.kind is Kind.CREATE
+    def kind(self) -> Kind:
+        return Kind.CREATE if self.is_create else Kind.CHANGE
 
     def edited_by(self, stage: str, *, checked: bool = False) -> None:
         """Record that `stage` changed the document (blamed if it ends invalid).

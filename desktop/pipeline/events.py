@@ -46,6 +46,9 @@ class EventBus:
 
     def __init__(self) -> None:
         self._handlers: dict[str, list[Handler]] = {}
+        #: Per event name, its own subscribers then those of every event;
+        #: made on first publish and dropped whenever a subscription changes.
+        self._routes: dict[str, tuple[Handler, ...]] = {}
 
     def subscribe(self, name: str, handler: Handler) -> Callable[[], None]:
         """Call `handler` for each event called `name` (or every event for ALL).
@@ -53,22 +56,26 @@ class EventBus:
         Returns a function that unsubscribes it again.
         """
         self._handlers.setdefault(name, []).append(handler)
+        self._routes.clear()
 
         def unsubscribe() -> None:
             handlers = self._handlers.get(name, [])
             if handler in handlers:
                 handlers.remove(handler)
+                self._routes.clear()
 
         return unsubscribe
 
     def publish(self, event: Event) -> int:
         """Deliver `event`; returns how many subscribers failed on it."""
-        named = self._handlers.get(event.name)
-        every = self._handlers.get(ALL)
-        if not named and not every:
-            return 0
+        route = self._routes.get(event.name)
+        if route is None:
+            route = self._routes[event.name] = (
+                *self._handlers.get(event.name, ()),
+                *self._handlers.get(ALL, ()),
+            )
         failed = 0
-        for handler in [*(named or ()), *(every or ())]:
+        for handler in route:
             try:
                 handler(event)
             except Exception:

@@ -27,6 +27,9 @@ class NoWorkingTime(ValueError):
 #: Local days are looked up by quarter hour: every UTC offset in use is a
 #: multiple of 15 minutes, so a bucket never straddles a local midnight.
 _BUCKET = 900
+#: Past this many entries a calendar's memo is emptied (a long import spans
+#: years at most; this bounds memory without an LRU's cost per lookup).
+_MEMO_LIMIT = 50_000
 
 
 class BusinessCalendar:
@@ -35,6 +38,13 @@ class BusinessCalendar:
     Days are keyed by their proleptic ordinal and built once, with the total
     working seconds beside the intervals, so adding working time mostly
     steps over whole days with one dictionary lookup each.
+
+    Due times are memoised per slot: every start inside one working interval
+    (or one gap between intervals) has the same working time behind it up to
+    its offset into the interval, so its due time is the slot's, moved by
+    that offset, as long as the move stays inside the interval the slot's
+    due time fell in. New tickets arrive all day long, so a walk over the
+    days is needed about once per slot instead of once per ticket.
     """
 
     def __init__(
@@ -50,6 +60,7 @@ class BusinessCalendar:
         self.holidays = holidays
         self._days: dict[int, tuple[int, tuple[Interval, ...]]] = {}
         self._ordinals: dict[int, int] = {}
+        self._slots: dict[tuple[int, int, tuple[int, ...]], list[tuple[int, ...]]] = {}
 
     def day(self, local: date) -> tuple[Interval, ...]:
         """The working intervals of one local date, as UTC epoch seconds."""
@@ -84,38 +95,91 @@ class BusinessCalendar:
             found = datetime.fromtimestamp(moment, self.zone).toordinal()
             if len(self._ordinals) > 100_000:
                 self._ordinals.clear()
+            # Every quarter hour wholly inside this local day gets the answer
+            # at once: tickets come in all day, and each miss costs a zone
+            # conversion.
+            local = date.fromordinal(found)
+            first = -(-self._at(local, 0) // _BUCKET)
+            last = self._at(local, 1440) // _BUCKET
+            self._ordinals.update(dict.fromkeys(range(first, last), found))
             self._ordinals[bucket] = found
         return found
 
     def add(self, start: int, seconds: int) -> int:
         """The moment `seconds` of working time after `start`."""
-        return self.add_each(start, [seconds])[0]
+        return self.add_each(start, (seconds,))[0]
 
-    def add_each(self, start: int, seconds: list[int]) -> list[int]:
+    def add_each(self, start: int, seconds: tuple[int, ...]) -> list[int]:
         """The moments each of `seconds` (ascending) of working time after
-        `start`, found in one walk; a whole working day that ends before the
-        next target is stepped over with one lookup."""
-        out: list[int] = []
+        `start`, from the memo of `start`'s slot when it answers."""
+        ordinal = self._ordinals.get(start // _BUCKET) or self._ordinal(start)
+        intervals = (self._days.get(ordinal) or self._day(ordinal))[1]
+        slot, offset, origin = 0, 0, start
+        for begin, end in intervals:
+            if start < end:
+                if start > begin:
+                    offset = start - begin
+                origin = begin
+                break
+            slot += 1
+        key = (ordinal, slot, seconds)
+        dues = self._slots.get(key)
+        if dues is None:
+            if len(self._slots) > _MEMO_LIMIT:
+                self._slots.clear()
+            dues = self._slots[key] = self._slot(origin, seconds)
+        if not offset:
+            return [due for due, _, _ in dues]
+        if all(base + offset <= end for _, base, end in dues):
+            return [base + offset for _, base, _ in dues]
+        return [due for due, _ in self._walk(start, seconds)]
+
+    def _slot(self, origin: int, seconds: tuple[int, ...]) -> list[tuple[int, ...]]:
+        """Per target: the due moment from `origin`, and the moment and the
+        interval end a start later in the slot counts its offset from."""
+        dues = self._walk(origin, seconds)
+        try:
+            later = self._walk(origin, seconds, beyond=True)
+        except NoWorkingTime:
+            later = [(due, due) for due, _ in dues]
+        return [(due, *after) for (due, _), after in zip(dues, later, strict=True)]
+
+    def _walk(
+        self, start: int, seconds: tuple[int, ...], *, beyond: bool = False
+    ) -> list[Interval]:
+        """Each due moment with the end of the working interval it falls in,
+        found in one walk; a whole working day that ends before the next
+        target is stepped over with one lookup.
+
+        With `beyond`, a due moment on the very end of an interval is given
+        as the start of the next one instead: where the due time of a start
+        a little later in the same slot continues.
+        """
+        out: list[Interval] = []
         want = len(seconds)
         if not want:
             return out
         days = self._days
         ordinal = self._ordinal(start)
         used = 0
+        slack = 1 if beyond else 0
         for _ in range(MAX_DAYS):
             day = days.get(ordinal) or self._day(ordinal)
             total = day[0]
             if total:
                 intervals = day[1]
-                if intervals[0][0] >= start and seconds[len(out)] - used > total:
+                if (
+                    intervals[0][0] >= start
+                    and seconds[len(out)] - used > total - slack
+                ):
                     used += total
                 elif intervals[-1][1] > start:
                     for begin, end in intervals:
                         if end <= start:
                             continue
                         begin = max(begin, start)
-                        while seconds[len(out)] - used <= end - begin:
-                            out.append(begin + seconds[len(out)] - used)
+                        while seconds[len(out)] - used <= end - begin - slack:
+                            out.append((begin + seconds[len(out)] - used, end))
                             if len(out) == want:
                                 return out
                         used += end - begin
@@ -173,6 +237,10 @@ def epoch(iso_time: str) -> int:
 
 
 _DATES: dict[int, str] = {}
+#: "HH:MM:" for each minute of a day and "SSZ" for each second of a minute:
+#: two lookups put a time of day together faster than formatting it.
+_MINUTES = tuple(f"{m // 60:02d}:{m % 60:02d}:" for m in range(1440))
+_SECONDS = tuple(f"{s:02d}Z" for s in range(60))
 
 
 def iso_time(moment: int) -> str:
@@ -184,6 +252,5 @@ def iso_time(moment: int) -> str:
         if len(_DATES) > 10_000:
             _DATES.clear()
         date_part = _DATES[day] = clock.strftime("%Y-%m-%dT", clock.gmtime(moment))
-    hour, rest = divmod(second, 3600)
-    minute, sec = divmod(rest, 60)
-    return f"{date_part}{hour:02d}:{minute:02d}:{sec:02d}Z"
+    minute, sec = divmod(second, 60)
+    return date_part + _MINUTES[minute] + _SECONDS[sec]

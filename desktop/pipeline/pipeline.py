@@ -13,7 +13,9 @@ named in the outcome). `admit` applies the policy to that outcome:
 
 The stage order and the enabled set are read from the backend on every change
 (a cheap version check), so `offdesk pipeline disable ...` in one process takes
-effect in another without a restart.
+effect in another without a restart. The plan (the enabled stages in order,
+less those that can only pass under the rules in force) is worked out once per
+configuration version, not per change.
 """
 
 import logging
@@ -24,11 +26,11 @@ from typing import TYPE_CHECKING, Any
 from desktop.errors import ValidationError
 from desktop.pipeline.backend import Backend, MemoryBackend
 from desktop.pipeline.change import ACCEPTED, Blame, Change, Origin, Outcome
-from desktop.pipeline.config import PipelineConfig
+from desktop.pipeline.config import ConfigState, PipelineConfig
 from desktop.pipeline.errors import ChangeQuarantined, ChangeRefused, StageError
 from desktop.pipeline.events import Event
 from desktop.pipeline.rules import RuleSet
-from desktop.pipeline.stage import Deriving, Stage
+from desktop.pipeline.stage import Deriving, Selective, Stage
 from desktop.pipeline.stages import builtin_stages
 from desktop.ticket import validate
 
@@ -50,7 +52,7 @@ class StageInfo:
         return dict(self.__dict__)
 
 
-@dataclass
+@dataclass(slots=True)
 class Admission:
     """What `admit` decided; `held` is the quarantine item when not accepted."""
 
@@ -94,10 +96,10 @@ class Pipeline:
     def __init__(self, backend: Backend, stages: Iterable[Stage] | None = None) -> None:
         self.backend = backend
         self._stages: dict[str, Stage] = {}
-        self._plan_key: tuple[str, int] | None = None
+        #: The configuration the plan was made for; None makes it again.
+        self._planned: ConfigState | None = None
         self._plan: tuple[Stage, ...] = ()
-        self._derivers: tuple[Any, ...] = ()
-        self._rules: RuleSet | None = None
+        self._derivers: tuple[Deriving, ...] = ()
         for stage in builtin_stages() if stages is None else stages:
             self.register(stage)
 
@@ -123,19 +125,26 @@ class Pipeline:
         if stage.name in self._stages:
             raise ValueError(f"a stage named {stage.name!r} is already registered")
         self._stages[stage.name] = stage
-        self._plan_key = None
+        self._planned = None
 
-    def _current(self) -> tuple[tuple[Stage, ...], RuleSet]:
+    def _current(self) -> RuleSet:
+        """The rules in force, with the plan made for them.
+
+        Backends hand out one `ConfigState` object per configuration version,
+        so an identity check tells whether the plan still holds.
+        """
         state = self.backend.config()
-        key = (state.version, len(self._stages))
-        if key != self._plan_key or self._rules is None:
+        if state is not self._planned:
+            rules = state.rules
             names = state.pipeline.arrange(self._stages)
             off = state.pipeline.disabled
-            self._plan = tuple(self._stages[n] for n in names if n not in off)
-            self._derivers = tuple(s for s in self._plan if isinstance(s, Deriving))
-            self._rules = state.rules
-            self._plan_key = key
-        return self._plan, self._rules
+            enabled = [self._stages[n] for n in names if n not in off]
+            self._plan = tuple(
+                s for s in enabled if not isinstance(s, Selective) or s.needed(rules)
+            )
+            self._derivers = tuple(s for s in enabled if isinstance(s, Deriving))
+            self._planned = state
+        return state.rules
 
     def stages(self) -> list[StageInfo]:
         config = self.backend.config().pipeline
@@ -194,21 +203,23 @@ class Pipeline:
 
     def _save(self, config: PipelineConfig, author: str) -> bool:
         changed = self.backend.save_pipeline(config, list(self._stages), author)
-        self._plan_key = None
+        self._planned = None
         return changed
 
     # -- running -------------------------------------------------------------
 
     def run(self, change: Change) -> Outcome:
         """Pass `change` through the enabled stages; the outcome is a value."""
-        # TODO: on the shared 2-core build machine the full default pipeline runs
-        # 10,000-15,000 new tickets/s in memory (tests/bench/bench_pipeline.py),
-        # short of the 50,000/s target; SLA due times and duplicate scoring cost
-        # the most.
-        plan, rules = self._current()
+        # TODO: on the shared 2-core build machine the full default pipeline
+        # runs about 16,000-20,000 new tickets/s in memory (CPU time, under
+        # load; tests/bench/bench_pipeline.py), short of the 50,000/s target.
+        # What is left is spread thin: SLA derivation and the duplicates
+        # lookup about a fifth each, then normalize, freezing the input and
+        # parsing `created`.
+        rules = self._current()
         change.freeze_input()
         backend = self.backend
-        for stage in plan:
+        for stage in self._plan:
             try:
                 verdict = stage.process(change, rules, backend)
             except Exception as e:
@@ -256,7 +267,7 @@ class Pipeline:
         The store derives through `desktop.pipeline.derived` on every refresh;
         this is the same work for a pipeline that runs without a store.
         """
-        _, rules = self._current()
+        rules = self._current()
         out: dict[str, Any] = {}
         for stage in self._derivers:
             out.update(stage.derive(doc, timeline, rules))

@@ -15,8 +15,8 @@ public comment not written by the requester; `resolution` by solving it.
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from desktop.pipeline.hours import BusinessCalendar, epoch, iso_time
 
@@ -31,11 +31,43 @@ TARGETS = ("first_response", "resolution")
 
 @dataclass(frozen=True)
 class SlaPolicy:
-    """Targets in minutes of working time per priority, on one calendar."""
+    """Targets in minutes of working time per priority, on one calendar.
+
+    `plans` holds, per priority, the targets in seconds ascending and where
+    first response and resolution sit among them, worked out once when the
+    rules compile rather than on every refresh.
+    """
 
     calendar: BusinessCalendar
     targets: dict[str, dict[str, int]]
     pause: frozenset[str]
+    plans: dict[str, "Plan"] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "plans", {p: _plan(t) for p, t in self.targets.items() if t}
+        )
+
+
+class Plan(NamedTuple):
+    """One priority's targets: seconds ascending, and the index of each."""
+
+    seconds: tuple[int, ...]
+    respond: int | None
+    resolve: int | None
+
+
+def _plan(targets: dict[str, int]) -> Plan:
+    respond, resolve = targets.get("first_response"), targets.get("resolution")
+    if respond is not None and resolve is not None:
+        if respond <= resolve:
+            return Plan((respond * 60, resolve * 60), 0, 1)
+        return Plan((resolve * 60, respond * 60), 1, 0)
+    if respond is not None:
+        return Plan((respond * 60,), 0, None)
+    if resolve is not None:
+        return Plan((resolve * 60,), None, 0)
+    return Plan((), None, None)
 
 
 def status_timeline(
@@ -92,54 +124,45 @@ def evaluate(
     or passed before the clock stopped); whether a running target has passed
     by now is for the reader to add (`render` does).
     """
-    targets = policy.targets.get(doc.get("priority") or "")
-    if not targets or doc.get("deleted"):
+    plan = policy.plans.get(doc.get("priority") or "")
+    if plan is None or doc.get("deleted"):
         return None
     first_at = first_response_at(doc) if doc["comments"] else None
     status = timeline[-1][1]
     resolved_at = _resolved_at(timeline) if status in DONE else None
     paused = status in policy.pause
-    respond, resolve = targets.get("first_response"), targets.get("resolution")
-    respond_due: tuple[int | None, bool] | None = None
-    resolve_due: tuple[int | None, bool] | None = None
+    respond = resolve = None
+    respond_proven = resolve_proven = False
     if len(timeline) == 1 and not paused and status not in DONE:
         # The clock has run since creation (most tickets): one walk for both.
-        start = timeline[0][0]
-        if respond is not None and resolve is not None:
-            short, long_ = sorted((respond * 60, resolve * 60))
-            first, second = policy.calendar.add_each(start, [short, long_])
-            pair = (first, second) if respond <= resolve else (second, first)
-            respond_due, resolve_due = (pair[0], False), (pair[1], False)
-        elif respond is not None:
-            respond_due = (policy.calendar.add(start, respond * 60), False)
-        elif resolve is not None:
-            resolve_due = (policy.calendar.add(start, resolve * 60), False)
+        dues = policy.calendar.add_each(timeline[0][0], plan.seconds)
+        if plan.respond is not None:
+            respond = dues[plan.respond]
+        if plan.resolve is not None:
+            resolve = dues[plan.resolve]
     else:
-        if respond is not None:
-            respond_due = _due(policy, timeline, respond * 60)
-        if resolve is not None:
-            resolve_due = _due(policy, timeline, resolve * 60)
+        if plan.respond is not None:
+            respond, respond_proven = _due(policy, timeline, plan.seconds[plan.respond])
+        if plan.resolve is not None:
+            resolve, resolve_proven = _due(policy, timeline, plan.seconds[plan.resolve])
     return {
         "priority": doc["priority"],
-        "first_response_due": _shown(respond_due),
-        "first_response_at": iso_time(first_at) if first_at is not None else None,
-        "resolution_due": _shown(resolve_due),
-        "resolved_at": iso_time(resolved_at) if resolved_at is not None else None,
+        "first_response_due": None if respond is None else iso_time(respond),
+        "first_response_at": None if first_at is None else iso_time(first_at),
+        "resolution_due": None if resolve is None else iso_time(resolve),
+        "resolved_at": None if resolved_at is None else iso_time(resolved_at),
         "paused": paused,
-        "breached": _late(respond_due, first_at) or _late(resolve_due, resolved_at),
+        "breached": _late(respond, respond_proven, first_at)
+        or _late(resolve, resolve_proven, resolved_at),
     }
 
 
-def _shown(due: tuple[int | None, bool] | None) -> str | None:
-    return iso_time(due[0]) if due is not None and due[0] is not None else None
-
-
-def _late(due: tuple[int | None, bool] | None, met: int | None) -> bool:
+def _late(due: int | None, proven: bool, met: int | None) -> bool:
     """History proves the target missed: met after the due time, or not met
-    and a later status change recorded after it."""
-    if due is None or due[0] is None:
+    and a later status change recorded after it (`proven`)."""
+    if due is None:
         return False
-    return met > due[0] if met is not None else due[1]
+    return met > due if met is not None else proven
 
 
 def _due(

@@ -11,6 +11,10 @@ Kinds:
 - EDITS stages author edits, so they run on local changes only;
 - DERIVES stages compute values from the merged history on every replica
   (their `process` passes; their `derive` runs when a record is rewritten).
+
+A stage that can tell from the rules alone that its `process` would only pass
+(routing with no routing rules) says so with `needed`; the pipeline then
+leaves it out of the plan until the rules change.
 """
 
 import enum
@@ -49,3 +53,9 @@ class Deriving(Protocol):
         rules: RuleSet,
     ) -> dict[str, Any]:
         """Values for the record, a function of the merged document and history."""
+
+
+@runtime_checkable
+class Selective(Protocol):
+    def needed(self, rules: RuleSet) -> bool:
+        """False when `process` can only pass under these rules."""

@@ -28,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from typing import Any
 from desktop.desk import Desk
 from desktop.importer import import_file
 from desktop.pipeline.change import Change, Origin
+from desktop.pipeline.config import DEFAULT_ORDER
 from desktop.pipeline.events import Event
 from desktop.pipeline.hours import iso_time
 from desktop.pipeline.pipeline import Pipeline
@@ -142,11 +144,13 @@ def copies(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def in_memory(docs: list[dict[str, Any]], rules: RuleSet | None) -> dict[str, float]:
     """One pass of `docs` through a fresh in-memory pipeline."""
     pipeline = Pipeline.in_memory(rules)
+    enabled = [s.name for s in pipeline.stages() if s.enabled]
+    assert enabled == list(DEFAULT_ORDER), enabled
     backend = pipeline.backend
-    delivered = [0]
+    delivered: Counter[str] = Counter()
 
     def count(event: Event) -> None:
-        delivered[0] += 1
+        delivered[event.name] += 1
 
     backend.bus.subscribe("*", count)  # type: ignore[attr-defined]
     work = copies(docs)
@@ -161,11 +165,14 @@ def in_memory(docs: list[dict[str, Any]], rules: RuleSet | None) -> dict[str, fl
             admission.announce()
             pipeline.derive(doc, status_timeline(doc, None))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    assert delivered["ticket_did_create"] == len(work), delivered
     return {
         "events": len(work),
         "per_s_wall": len(work) / wall,
         "per_s_cpu": len(work) / cpu,
-        "bus_deliveries": delivered[0],
+        "bus_deliveries": sum(delivered.values()),
+        "flagged_duplicates": delivered["ticket_did_flag_duplicate"],
+        "routed": delivered["ticket_did_route"],
     }
 
 
@@ -331,6 +338,13 @@ def main() -> int:
     out.write_text(
         json.dumps(
             {
+                "summary": {
+                    "in_memory_events_per_s": default["per_s_wall"],
+                    "in_memory_target": 50_000,
+                    "persisted_overhead": persisted["overhead_wall"],
+                    "persisted_overhead_cpu": persisted["overhead_cpu"],
+                    "persisted_overhead_target": 0.30,
+                },
                 "in_memory_default": default,
                 "in_memory_team_rules": with_team,
                 "persisted_creates": persisted,

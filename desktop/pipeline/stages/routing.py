@@ -28,6 +28,9 @@ class RoutingStage:
     kind = StageKind.EDITS
     summary = "routing rules set group, assignee, priority and tags; round-robin"
 
+    def needed(self, rules: RuleSet) -> bool:
+        return bool(rules.routing)
+
     def process(self, change: Change, rules: RuleSet, backend: "Backend") -> Verdict:
         if not rules.routing:
             return PASS

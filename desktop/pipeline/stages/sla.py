@@ -23,6 +23,10 @@ class SlaStage:
     kind = StageKind.DERIVES
     summary = "first-response and resolution due times in business hours"
 
+    def needed(self, rules: RuleSet) -> bool:
+        """Never per change: due times are derived when records are written."""
+        return False
+
     def process(self, change: Change, rules: RuleSet, backend: "Backend") -> Verdict:
         return PASS
 

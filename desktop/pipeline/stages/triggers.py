@@ -27,6 +27,9 @@ class TriggersStage:
     kind = StageKind.EDITS
     summary = "when a field changes to a value: add a tag, set a field, add a note"
 
+    def needed(self, rules: RuleSet) -> bool:
+        return bool(rules.triggers)
+
     def process(self, change: Change, rules: RuleSet, backend: "Backend") -> Verdict:
         if not rules.triggers:
             return PASS
