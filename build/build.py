@@ -23,9 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from desktop import __version__  # noqa: E402
 
-#: What the .deb needs from the system for Qt (the same list build/setup.sh uses).
+#: What the .deb needs from the system for Qt (the same list build/setup.sh uses);
+#: app.spec leaves the libraries of these packages out of the build.
 DEB_DEPENDS = (
-    "libgl1, libegl1, libxkbcommon0, libfontconfig1, libdbus-1-3, libglib2.0-0"
+    "libgl1, libegl1, libxkbcommon0, libfontconfig1, libdbus-1-3, libglib2.0-0, "
+    "libxcb-icccm4, libxcb-keysyms1"
 )
 
 

@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Qt needs these even offscreen, and the font shows the Chinese translation;
-# kept here so the app and CI install the same.
-APT_PACKAGES="libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-wqy-microhei"
+# Qt needs these even offscreen, its xcb platform the two libxcb ones on an X
+# display, and the font shows the Chinese translation; kept here so the app and
+# CI install the same.
+APT_PACKAGES="libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-icccm4 libxcb-keysyms1 fonts-wqy-microhei"
 if [ -n "${OFFDESK_APT_EXTRA:-}" ]; then APT_PACKAGES="$APT_PACKAGES $OFFDESK_APT_EXTRA"; fi
 
 if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then

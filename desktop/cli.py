@@ -159,10 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(
-        _join_descending_sort(list(sys.argv[1:] if argv is None else argv))
-    )
+    args = _parse(_join_descending_sort(list(sys.argv[1:] if argv is None else argv)))
     if args.self_test:
         from desktop import selftest
 
@@ -194,6 +191,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("offdesk: interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The arguments, without building every command's parser to open the window.
+
+    `offdesk [--data-dir DIR]` is how the window starts, and the command parsers
+    import what only commands need (the rules file reader and YAML among it).
+    """
+    window = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    window.add_argument("--data-dir")
+    try:
+        args, rest = window.parse_known_args(argv)
+    except argparse.ArgumentError:  # the full parser says what is wrong
+        rest = argv
+    if rest:
+        return build_parser().parse_args(argv)
+    return argparse.Namespace(data_dir=args.data_dir, self_test=False, command=None)
 
 
 def _has_display() -> bool:

@@ -2,7 +2,8 @@
 
 The Windows and macOS definitions cannot be built here, so their names,
 versions and paths are checked against the one version in `desktop`. The
-frozen one-folder app and its .deb are built for real and self-tested.
+frozen one-folder app is built for real and self-tested; its .deb is installed
+by dpkg into a temporary root, self-tested there and removed again.
 """
 
 import os
@@ -100,17 +101,48 @@ def test_the_frozen_one_folder_app_passes_its_self_test(built_deb, tmp_path):
 def test_the_deb_installs_into_a_root_and_the_installed_binary_passes(
     built_deb, tmp_path
 ):
-    root = tmp_path / "root"
-    subprocess.run(["dpkg-deb", "-x", str(built_deb), str(root)], check=True)
-    fields = subprocess.run(
-        ["dpkg-deb", "-f", str(built_deb), "Package", "Version"],
+    root = _dpkg_root(tmp_path / "root")
+    dpkg = ["dpkg", f"--root={root}", f"--log={tmp_path / 'dpkg.log'}"]
+    dpkg += ["--force-not-root", "--force-script-chrootless", "--no-triggers"]
+    installed = subprocess.run(
+        [*dpkg, "--install", str(built_deb)], capture_output=True, text=True
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    status = subprocess.run(
+        ["dpkg-query", f"--admindir={root / 'var/lib/dpkg'}", "--show"]
+        + ["--showformat=${Status} ${Version}", "offdesk"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    assert f"Version: {desktop.__version__}" in fields
-    link = root / "usr" / "bin" / "offdesk"
-    assert os.readlink(link) == "/opt/offdesk/offdesk"
-    assert (root / "usr" / "share" / "applications" / "offdesk.desktop").is_file()
+    assert status == f"install ok installed {desktop.__version__}"
+
+    assert os.readlink(root / "usr" / "bin" / "offdesk") == "/opt/offdesk/offdesk"
+    entry = root / "usr" / "share" / "applications" / "offdesk.desktop"
+    assert entry.read_text() == (ROOT / "build/linux/offdesk.desktop").read_text()
+    icons = root / "usr" / "share" / "icons" / "hicolor"
+    assert (icons / "scalable" / "apps" / "offdesk.svg").is_file()
+    assert (icons / "256x256" / "apps" / "offdesk.png").is_file()
     result = _self_test(root / "opt" / "offdesk" / "offdesk", tmp_path / "home")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "self-test passed" in result.stdout
+
+    subprocess.run([*dpkg, "--remove", "offdesk"], capture_output=True, check=True)
+    assert not (root / "opt" / "offdesk").exists()
+    assert not entry.exists()
+
+
+def _dpkg_root(root: Path) -> Path:
+    """An empty root with its own dpkg database, for installing without touching /.
+
+    The database starts as a copy of this system's package list, so dpkg checks
+    the package's dependencies against what is really installed here.
+    """
+    if shutil.which("dpkg") is None or not Path("/var/lib/dpkg/status").is_file():
+        pytest.skip("dpkg is not installed")
+    admin = root / "var" / "lib" / "dpkg"
+    for name in ("info", "updates", "triggers"):
+        (admin / name).mkdir(parents=True)
+    shutil.copy("/var/lib/dpkg/status", admin / "status")
+    (admin / "available").touch()
+    return root
