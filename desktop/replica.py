@@ -169,7 +169,7 @@ def _extended(
         if record is None or record["conflicts"] or len(record["heads"]) != 1:
             return None
         base, tip, updated = record["doc"], record["heads"][0], record["updated"]
-        warnings = record["clock_warnings"]
+        warnings = record.get("clock_warnings") or []
     else:
         base, tip, updated, warnings = {}, None, None, []
     for snap in added:
