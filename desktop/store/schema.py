@@ -68,6 +68,18 @@ Index(
     tickets.c.requester_name.collate("NOCASE"),
     tickets.c.created,
 )
+# Queue counts and the Conflicts queue (migration 0003).
+Index(
+    "ix_tickets_queue",
+    tickets.c.status,
+    tickets.c.assignee,
+    sqlite_where=tickets.c.deleted == 0,
+)
+Index(
+    "ix_tickets_conflicts",
+    tickets.c.updated,
+    sqlite_where=tickets.c.conflicts > 0,
+)
 
 #: Changes a pipeline stage rejected or failed on, kept until retried or dropped.
 quarantine = Table(

@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 
 #: Typing pauses this long before the list follows the search box.
 SEARCH_DEBOUNCE_MS = 150
+#: The list's count follows once the list has stayed put this long: counting a
+#: search's hits can take longer than a keystroke, and while typing it would
+#: compete with the next keystroke's query for the disk and the CPU.
+COUNT_DELAY_MS = 300
 SAVED_SEARCHES = "ui.saved_searches"
 
 
@@ -88,6 +92,8 @@ class MainWindow(QMainWindow):
         self._counting = False
         self._reselect = ""
         self._recount_again = False
+        #: Queue counts change only when tickets do, not when the list does.
+        self._queues_stale = True
 
         self.queue_model = QueueModel(self.agent, quarantine=pipeline is not None)
         self.queue_model.set_saved_searches(
@@ -106,6 +112,8 @@ class MainWindow(QMainWindow):
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self.search_timer.timeout.connect(self.apply_search)
         self.search.textChanged.connect(lambda _: self.search_timer.start())
+        self.count_timer = QTimer(self, singleShot=True, interval=COUNT_DELAY_MS)
+        self.count_timer.timeout.connect(self.recount)
         self.indicator_timer = QTimer(self, interval=30_000)
         self.indicator_timer.timeout.connect(lambda: self.sync_indicator.refresh())
         self.indicator_timer.start()
@@ -251,7 +259,7 @@ class MainWindow(QMainWindow):
         keep, self._reselect = self._reselect, ""
         if keep and not self.table.select_ticket(keep):
             self.show_ticket("")
-        self.recount()
+        self.count_timer.start()
 
     def _query_failed(self, message: str) -> None:
         self.search_hint.setText(message)
@@ -292,13 +300,20 @@ class MainWindow(QMainWindow):
 
     # -- counts ------------------------------------------------------------------------
 
-    def recount(self) -> None:
-        """Count every queue on the reader thread; one count at a time, latest wins."""
+    def recount(self, *, queues: bool = False) -> None:
+        """Count the shown list, and the queues when tickets changed, on the reader
+        thread; one count at a time, latest wins."""
+        self._queues_stale = self._queues_stale or queues
         if self._counting:
             self._recount_again = True
             return
         self._counting = True
-        queries = {q.key: q.query for q in self.queue_model.queues() if not q.special}
+        queries = {}
+        if self._queues_stale:
+            self._queues_stale = False
+            queries = {
+                q.key: q.query for q in self.queue_model.queues() if not q.special
+            }
         queries["_shown"] = self.list_model.query
         pipeline = self.pipeline
         sync_available = self.sync_available
@@ -328,14 +343,16 @@ class MainWindow(QMainWindow):
             self.sync_indicator.state.waiting = waiting
             self.sync_indicator.refresh()
         self.shown_label.setText(self.tr("%n ticket(s)", "", shown))
-        self.queue_model.set_counts(counts)
-        self.counts_refreshed.emit(counts)
+        if counts:
+            self.queue_model.set_counts(counts)
+            self.counts_refreshed.emit(counts)
         if self._recount_again:
             self._recount_again = False
             self.recount()
 
     def _count_failed(self, error: BaseException) -> None:
         self._counting = False
+        self._queues_stale = True
         log.warning("counting tickets failed: %s", error)
 
     # -- edits -------------------------------------------------------------------------
@@ -402,6 +419,7 @@ class MainWindow(QMainWindow):
 
     def _created(self, record: dict[str, Any]) -> None:
         self._reselect = record["doc"]["id"]
+        self._queues_stale = True
         self.list_model.load(self.list_model.query)
 
     def _saved(self, records: list[dict[str, Any]]) -> None:
@@ -411,15 +429,17 @@ class MainWindow(QMainWindow):
         for record in records:
             if record["doc"]["id"] == shown:
                 self._show_record(record)
-        self.recount()
+        self.recount(queues=True)
 
     def _arrived(self) -> None:
         """Snapshots came from elsewhere: re-read the list, keep the selection."""
         self._reselect = self.table.current_ticket()
+        self._queues_stale = True
         self.list_model.load(self.list_model.query)
 
     def _agent_saved(self, agent: str) -> None:
         self.agent = agent
+        self._queues_stale = True
         row = self.queues.currentIndex().row()
         self.queue_model.set_agent(agent)
         self.queues.setCurrentIndex(self.queue_model.index(max(row, 0)))
@@ -452,6 +472,7 @@ class MainWindow(QMainWindow):
 
     def _store_saved(self, saved: list[tuple[str, str]]) -> None:
         self.queue_model.set_saved_searches(saved)
+        self._queues_stale = True
         self.service.save_setting(SAVED_SEARCHES, [list(s) for s in saved])
         self.queues.setCurrentIndex(self.queue_model.index(0))
 

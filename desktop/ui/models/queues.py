@@ -130,7 +130,8 @@ class QueueModel(QAbstractListModel):
         return list(self._saved)
 
     def set_counts(self, counts: dict[str, int]) -> None:
-        self._counts = dict(counts)
+        """New counts for some queues; the others keep theirs."""
+        self._counts.update(counts)
         if self._queues:
             self.dataChanged.emit(
                 self.index(0), self.index(len(self._queues) - 1), [COUNT_ROLE]

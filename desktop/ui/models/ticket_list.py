@@ -1,7 +1,10 @@
 """The ticket list as a Qt table model that reads the store a page at a time.
 
 Qt asks `canFetchMore`/`fetchMore` as the view scrolls near the end, and each
-call reads one keyset page (see `desktop.ui.pager`). Only the row ids of the
+call places one keyset page (see `desktop.ui.pager`). With a loader, that page
+was read ahead on the loader thread while the agent looked at the last one,
+so placing it costs no read on the GUI thread and the rows appear in the same
+repaint as the scroll; the next page is then read ahead. Only the row ids of the
 rows loaded so far stay in memory (8 bytes each, in an `array`); the row
 texts live in a small page cache and are re-read by id when evicted, so
 scrolling through a million tickets never holds a million rows of strings.
@@ -53,11 +56,6 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("assignee", None),
     ("updated", "updated"),
 )
-# TODO: scrolling a million rows averages 60 ms a step here (a 10-15 ms page
-# read, then a repaint whose ~1,500 data() calls cost ~20 ms in Python), with
-# stalls up to ~350 ms when the reader thread's recount or a collection holds
-# the GIL; the 50 ms target needs the display texts served from C++ (a
-# QStandardItem-like cache) or fewer roles asked per cell.
 _CACHED_PAGES = 64
 #: Readable on light and dark backgrounds alike.
 _PRIORITY_COLOURS = {"urgent": QColor("#e03131"), "high": QColor("#e8590c")}
@@ -92,6 +90,11 @@ class TicketListModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[ListRow]] = OrderedDict()
         self._last_key: Any = None
         self._exhausted = True
+        self._fetching = False
+        #: The page after the last placed row, read ahead; None until it arrives.
+        self._ahead: list[ListRow] | None = None
+        #: fetchMore came before the page did: place it on arrival.
+        self._wanted = False
         self.conflict_icon = QIcon()
         self._bold = QFont()
         self._bold.setBold(True)
@@ -130,12 +133,14 @@ class TicketListModel(QAbstractTableModel):
         generation = self._generation
         size = self.page_size
 
-        def task(job: Job) -> tuple[ListQuery, list[ListRow]]:
+        def task(job: Job) -> tuple[ListQuery, list[ListRow]] | None:
+            if generation != self._generation:
+                return None  # typed over before it started: nobody will look
             planned = _pager().plan(job.store, replace(query, plan=""))
             return planned, _pager().page(job.store, planned, size)
 
-        def done(result: tuple[ListQuery, list[ListRow]]) -> None:
-            if generation == self._generation:
+        def done(result: tuple[ListQuery, list[ListRow]] | None) -> None:
+            if result is not None and generation == self._generation:
                 self._apply(*result)
 
         def failed(error: BaseException) -> None:
@@ -155,8 +160,12 @@ class TicketListModel(QAbstractTableModel):
         self._texts.clear()
         self._last_key = None
         self._exhausted = len(rows) < self.page_size
+        self._fetching = False
+        self._ahead = None
+        self._wanted = False
         self._place(rows)
         self.endResetModel()
+        self._read_ahead()
         self.query_applied.emit()
 
     def refresh(self) -> None:
@@ -166,6 +175,9 @@ class TicketListModel(QAbstractTableModel):
     def refresh_tickets(self, tickets: list[str]) -> None:
         """Re-read rows in place after an edit, without moving them."""
         wanted = set(tickets)
+        if self._ahead and any(r.ticket in wanted for r in self._ahead):
+            self._ahead = None
+            self._read_ahead()
         for page_no, rows in self._pages.items():
             hits = [i for i, r in enumerate(rows) if r.ticket in wanted]
             if not hits:
@@ -194,10 +206,52 @@ class TicketListModel(QAbstractTableModel):
     def fetchMore(self, parent: Index) -> None:
         if parent.isValid() or self._exhausted:
             return
-        start = len(self._rowids)
-        rows = self._read_page()
+        if self.loader is None:
+            self._append(self._read_page())
+        elif self._ahead is not None:
+            rows, self._ahead = self._ahead, None
+            self._exhausted = len(rows) < self.page_size
+            self._append(rows)
+            self._read_ahead()
+        else:
+            self._wanted = True
+
+    def _read_ahead(self) -> None:
+        """Read the page after the last placed row on the loader thread."""
+        if self.loader is None or self._exhausted or self._fetching:
+            return
+        self._fetching = True
+        generation = self._generation
+        query, size, after = self.query, self.page_size, self._last_key
+
+        def task(job: Job) -> list[ListRow]:
+            if generation != self._generation:
+                return []
+            return _pager().page(job.store, query, size, after)
+
+        def done(rows: list[ListRow]) -> None:
+            if generation != self._generation:
+                return
+            self._fetching = False
+            self._ahead = rows
+            if self._wanted:
+                self._wanted = False
+                self.fetchMore(QModelIndex())
+
+        def failed(error: BaseException) -> None:
+            if generation != self._generation:
+                return
+            self._fetching = False
+            if not isinstance(error, UserError):
+                raise error
+            self.query_failed.emit(str(error))
+
+        self.loader.submit(task, done, failed)
+
+    def _append(self, rows: list[ListRow]) -> None:
         if not rows:
             return
+        start = len(self._rowids)
         self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
         self._place(rows)
         self.endInsertRows()
@@ -215,15 +269,35 @@ class TicketListModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Qt asks every visible cell for a dozen roles on each repaint; answer
-        # the unused ones before touching the index (this runs ~2,000 times a
-        # frame while scrolling).
         if role not in _ROLES or not index.isValid():
             return None
-        n, column = index.row(), index.column()
+        n = index.row()
         if n >= len(self._rowids):
             return None
-        row = self.row(n)
+        return self._value(n, self.row(n), index.column(), role)
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:
+        """Every role a delegate asks for a cell, in one call from C++.
+
+        A repaint asks each of about 200 visible cells for seven roles; Qt's
+        default asks `data` once per role, so each crossing into Python (and
+        each wait for the GIL while the lister reads) would happen seven times.
+        """
+        if not index.isValid():
+            return
+        n = index.row()
+        if n >= len(self._rowids):
+            return
+        row, column = self.row(n), index.column()
+        for role_data in roleDataSpan:
+            role = role_data.role()
+            value = self._value(n, row, column, role) if role in _ROLES else None
+            if value is None:
+                role_data.clearData()  # the delegate reuses the span
+            else:
+                role_data.setData(value)
+
+    def _value(self, n: int, row: ListRow, column: int, role: int) -> Any:
         if role == _DISPLAY:
             return self._shown(n, row)[column]
         name = COLUMNS[column][0]
@@ -269,11 +343,6 @@ class TicketListModel(QAbstractTableModel):
         name = COLUMNS[column][1]
         descending = order == Qt.SortOrder.DescendingOrder
         self.load(self.query.with_sort(("-" if descending else "") + str(name)))
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # -- lookups ----------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from desktop.desk import Desk
 from desktop.errors import StoreError
 from desktop.store import migrate, schema
 from desktop.store.store import DB_NAME, Store
@@ -139,3 +140,33 @@ def test_the_migration_creates_the_full_text_index(tmp_path: Path):
         assert columns == ["subject", "description", "comments", "requester"]
     finally:
         db.close()
+
+
+def test_a_schema_2_store_gets_the_list_indexes_and_keeps_its_tickets(tmp_path: Path):
+    with Store(tmp_path) as store:
+        Desk(store).set_agent("Ann Agent <ann@example.com>")
+        Desk(store).create(subject="Printer on fire", requester="Bob <bob@x.org>")
+        config = Config()
+        config.set_main_option("script_location", str(migrate.MIGRATIONS))
+        with store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            alembic.command.downgrade(config, "0002")
+    db = raw(tmp_path)
+    try:
+        assert migrate.schema_version(db) == 2
+        assert "ix_tickets_queue" not in _index_names(db)
+    finally:
+        db.close()
+
+    with Store(tmp_path) as store:
+        assert store.ticket_count() == 1
+    db = raw(tmp_path)
+    try:
+        assert migrate.schema_version(db) == 3
+        assert {"ix_tickets_queue", "ix_tickets_conflicts"} <= _index_names(db)
+    finally:
+        db.close()
+
+
+def _index_names(db: apsw.Connection) -> set[str]:
+    return {name for _, name, *_ in db.execute('PRAGMA index_list("tickets")')}

@@ -57,7 +57,34 @@ def test_typing_in_the_search_box_narrows_the_list(desk_app: DeskApp, qtbot):
     window.search.clear()
     qtbot.keyClicks(window.search, "tag:vpn")
     qtbot.waitUntil(lambda: subjects(desk_app) == ["VPN drops every hour"])
-    assert window.shown_label.text() == "1 ticket(s)"
+    qtbot.waitUntil(lambda: window.shown_label.text() == "1 ticket(s)")
+
+
+def test_searching_recounts_the_list_but_only_an_edit_recounts_the_queues(
+    desk_app: DeskApp, qtbot, monkeypatch
+):
+    from desktop.ui import pager
+
+    window = desk_app.window
+    counted = []
+    real_count = pager.count
+    monkeypatch.setattr(
+        pager,
+        "count",
+        lambda store, query: counted.append(query) or real_count(store, query),
+    )
+    window.search.setText("print")
+    window.apply_search()
+    assert counted == []  # not while the agent may still be typing
+    qtbot.waitUntil(lambda: window.shown_label.text() == "1 ticket(s)")
+    assert len(counted) == 1
+
+    counted.clear()
+    desk_app.service.edit(window.list_model.ticket_id(0), [("status", "pending")])
+    listed = [q for q in window.queue_model.queues() if not q.special]
+    assert len(counted) == len(listed) + 1
+    pending = window.queue_model.index(window.queue_model.row_of("pending"))
+    assert pending.data(Qt.ItemDataRole.UserRole + 1) == 1
 
 
 def test_a_search_the_box_cannot_read_is_shown_beside_it(desk_app: DeskApp):

@@ -2,8 +2,12 @@
 
 from pathlib import Path
 
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
 from desktop.desk import Desk
 from desktop.store.store import Store
+from desktop.ui.executor import Executor
 from desktop.ui.list_query import ListQuery
 from desktop.ui.models.history import HistoryModel
 from desktop.ui.models.queues import QueueModel
@@ -95,3 +99,53 @@ def test_a_model_returning_none_keeps_none_alive(store: Store):
     for _ in range(1000):
         proxy.data(index, Qt.ItemDataRole.DecorationRole)  # None from Python
     assert sys.getrefcount(None) - before > -100
+
+
+def test_pages_are_read_ahead_on_the_loader_thread_and_stale_ones_dropped(
+    qtbot, store: Store
+):
+    desk = Desk(store)
+    for n in range(7):
+        desk.create(subject=f"ticket {n}", requester=REQUESTER)
+    loader = Executor(store.data_dir, name="lister")
+    try:
+        model = TicketListModel(store, page_size=3, loader=loader)
+        model.set_query(ListQuery())
+        model.fetchMore(QModelIndex())  # before the page read ahead is back
+        model.fetchMore(QModelIndex())
+        assert model.rowCount() == 3
+        qtbot.waitUntil(lambda: model.rowCount() == 6)
+        qtbot.waitUntil(lambda: not loader.busy)  # the last page, read ahead
+        model.fetchMore(QModelIndex())
+        assert model.rowCount() == 7  # placed at once, no read
+        assert not model.canFetchMore(QModelIndex())
+
+        model.set_query(ListQuery())  # its page read ahead is in flight...
+        model.set_query(ListQuery(sort="subject"))  # ...and now stale
+        qtbot.waitUntil(lambda: not loader.busy)
+        model.fetchMore(QModelIndex())
+        assert [model.row(i).subject for i in range(model.rowCount())] == [
+            f"ticket {n}" for n in range(6)
+        ]
+    finally:
+        loader.shutdown()
+
+
+def test_a_cell_answers_every_role_of_a_repaint_in_one_call(store: Store):
+    desk = Desk(store)
+    desk.create(subject="Printer on fire", requester=REQUESTER, priority="urgent")
+    model = TicketListModel(store)
+    model.set_query(ListQuery())
+    delegate = QStyledItemDelegate()
+    for column in range(model.columnCount()):
+        index = model.index(0, column)
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, index)  # asks through multiData
+        assert option.text == index.data()
+    assert option.font.bold() is False
+    option = QStyleOptionViewItem()
+    delegate.initStyleOption(option, model.index(0, 0))
+    assert option.font.bold()  # a new ticket's ref
+    option = QStyleOptionViewItem()
+    delegate.initStyleOption(option, model.index(0, 4))
+    assert option.palette.text().color().name() == "#e03131"  # urgent

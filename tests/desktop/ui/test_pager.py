@@ -1,9 +1,11 @@
 """Keyset pages list exactly what `offdesk list` finds, in the same order."""
 
+from sqlalchemy import func, select
+
 from desktop.desk import Desk
 from desktop.store.queries import TicketFilter, find
 from desktop.ui import pager
-from desktop.ui.list_query import Filter, ListQuery, me_aliases
+from desktop.ui.list_query import OPEN, Filter, ListQuery, me_aliases
 from desktop.ui.models.queues import query_for_search
 from tests.conftest import AGENT
 from tests.desktop.ui.conftest import REQUESTER
@@ -64,3 +66,38 @@ def test_me_aliases_cover_the_spellings_an_assignee_may_hold():
         "ann",
         "ann@example.com",
     )
+
+
+def test_status_priority_and_ref_orders_walk_an_index_and_match_the_cli(desk: Desk):
+    statuses = ["open", "new", "solved", "pending", "on_hold", "closed", "open"]
+    for n, priority in enumerate(["low", "urgent", "normal", "high", "normal"] * 3):
+        ref = desk.create(
+            subject=f"printer {n:02d}", requester=REQUESTER, priority=priority
+        )["doc"]["provisional"]
+        if statuses[n % len(statuses)] != "new":
+            desk.edit(ref, [("status", statuses[n % len(statuses)])])
+    queues = [ListQuery(), ListQuery(Filter(status=OPEN))]
+    for queue in queues:
+        for sort in ("status", "-status", "priority", "-priority", "ref", "-ref"):
+            query = pager.plan(desk.store, queue.with_sort(sort))
+            assert query.plan == pager.STEPS, sort
+            flt = TicketFilter(status=queue.filter.status, sort=sort)
+            expected = [r["doc"]["subject"] for r in find(desk.store, flt)]
+            assert _all_pages(desk.store, query, 4) == expected, (queue, sort)
+
+
+def _query_plan(store, stmt) -> str:
+    sql = str(stmt.compile(compile_kwargs={"literal_binds": True}))
+    return " ".join(row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql))
+
+
+def test_queue_counts_and_the_conflicts_queue_read_only_their_indexes(desk: Desk):
+    _make(desk)
+    conflicts = ListQuery(conflicts_only=True)
+    count = select(func.count()).select_from(pager._base(conflicts).subquery())
+    assert "ix_tickets_conflicts" in _query_plan(desk.store, count)
+    mine = ListQuery(Filter(status=OPEN), mine=me_aliases(AGENT))
+    count = select(func.count()).select_from(pager._base(mine).subquery())
+    assert "COVERING INDEX ix_tickets_queue" in _query_plan(desk.store, count)
+    assert pager.page(desk.store, conflicts, 10) == []
+    assert pager.count(desk.store, ListQuery(Filter(status=OPEN))) == 15
