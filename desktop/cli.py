@@ -84,10 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("edit", "change a ticket's fields and tags")
     p.add_argument("ref", metavar="REF")
     p.add_argument(
-        "--set", action="append", default=[], dest="sets", metavar="FIELD=VALUE"
+        "--set",
+        action="append",
+        default=[],
+        dest="sets",
+        metavar="FIELD=VALUE",
+        type=_assignment,
     )
     p.add_argument("--add-tag", action="append", default=[], metavar="TAG")
     p.add_argument("--remove-tag", action="append", default=[], metavar="TAG")
+    p.set_defaults(usage_error=p.error)
 
     p = command("comment", "reply to the requester, or add an internal note")
     p.add_argument("ref", metavar="REF")
@@ -191,6 +197,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("offdesk: interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (`offdesk log ... | head`): what was asked for
+        # is done, and there is nobody left to tell, not even at exit's flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -290,16 +301,20 @@ def cmd_show(args: argparse.Namespace, desk: Desk) -> None:
     emit(args, shown, render.ticket_text(shown))
 
 
+def _assignment(item: str) -> tuple[str, str]:
+    """`--set FIELD=VALUE`, split; anything else is a usage mistake (exit 2)."""
+    field, sep, value = item.partition("=")
+    if not sep or not field.strip():
+        raise argparse.ArgumentTypeError(f"{item!r}: write it as FIELD=VALUE")
+    return field.strip(), value
+
+
 def cmd_edit(args: argparse.Namespace, desk: Desk) -> None:
-    sets = []
-    for item in args.sets:
-        field, sep, value = item.partition("=")
-        if not sep or not field.strip():
-            raise UserError(f"--set {item!r}: write it as FIELD=VALUE")
-        sets.append((field.strip(), value))
-    if not (sets or args.add_tag or args.remove_tag):
-        raise UserError("edit: give at least one --set, --add-tag or --remove-tag")
-    shown = render.ticket_json(desk.edit(args.ref, sets, args.add_tag, args.remove_tag))
+    if not (args.sets or args.add_tag or args.remove_tag):
+        args.usage_error("give at least one --set, --add-tag or --remove-tag")
+    shown = render.ticket_json(
+        desk.edit(args.ref, args.sets, args.add_tag, args.remove_tag)
+    )
     emit(args, shown, f"{shown['ref']} updated")
 
 

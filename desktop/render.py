@@ -1,5 +1,6 @@
 """How tickets and histories are shown: `--json` shapes and the text agents read."""
 
+import json
 import time
 from typing import Any
 
@@ -89,9 +90,11 @@ def ticket_text(t: dict[str, Any]) -> str:
     if t["deleted"]:
         lines.append("  DELETED")
     for c in t["conflicts"]:
-        others = "; ".join(f"{o['value']!r} by {o['author']}" for o in c["others"])
+        others = "; ".join(
+            f"{json_text(o['value'])} by {o['author']}" for o in c["others"]
+        )
         lines.append(
-            f"  CONFLICT {c['field']}: kept {c['kept']['value']!r} by "
+            f"  CONFLICT {c['field']}: kept {json_text(c['kept']['value'])} by "
             f"{c['kept']['author']}; also {others}"
         )
     if t["description"]:
@@ -153,10 +156,12 @@ def summary(snap: Snapshot) -> str:
                 parts.append(kind)
             else:
                 parts.append("edited comment " + path[1][-6:])
-        elif op["op"] == "remove":
+        elif op["op"] == "remove" or op["value"] is None:
             parts.append(f"cleared {'.'.join(path)}")
         else:
-            parts.append(f"{'.'.join(path)}={_cut(str(op['value']), 30)}")
+            value = op["value"]
+            text = value if isinstance(value, str) else json_text(value)
+            parts.append(f"{'.'.join(path)}={_cut(text, 30)}")
     return "; ".join(parts)
 
 
@@ -218,10 +223,15 @@ def ops_text(ops: list[Op]) -> str:
         if op["op"] == "remove":
             lines.append(f"- {field}")
         elif op["op"] == "add":
-            lines.append(f"+ {field}: {_cut(repr(op['value']), 70)}")
+            lines.append(f"+ {field}: {_cut(json_text(op['value']), 70)}")
         elif op["op"] == "replace":
-            lines.append(f"~ {field}: {_cut(repr(op['value']), 70)}")
+            lines.append(f"~ {field}: {_cut(json_text(op['value']), 70)}")
     return "\n".join(lines)
+
+
+def json_text(value: Any) -> str:
+    """A field's value as JSON writes it, the notation `--json` and rules use."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _cut(text: str, width: int) -> str:

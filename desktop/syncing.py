@@ -51,6 +51,8 @@ STATE_PREFIX = "sync.state "
 PUSH_BATCH = 500
 #: A clock this far from the server's is worth a warning (never a refusal).
 SKEW_WARN_MS = 60_000
+#: New numbers a sync lists one per line; the rest are summed up in one.
+NUMBERS_LISTED = 10
 
 
 @dataclass
@@ -89,7 +91,14 @@ class SyncSummary:
             f"synced with {self.remote}: sent {self.sent}, received {self.received}, "
             f"merged {self.merged}, conflicts {self.conflicts}"
         ]
-        lines += [f"{n['provisional']} is now #{n['number']}" for n in self.numbers]
+        shown = self.numbers[:NUMBERS_LISTED]
+        lines += [f"{n['provisional']} is now #{n['number']}" for n in shown]
+        if len(self.numbers) > len(shown):
+            rest = self.numbers[len(shown) :]
+            lines.append(
+                f"and {len(rest)} more numbered, #{rest[0]['number']} to "
+                f"#{rest[-1]['number']} (sync --json lists them all)"
+            )
         return "\n".join(lines)
 
     def warn(self, message: str) -> None:

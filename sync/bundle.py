@@ -77,11 +77,17 @@ def read_bundle(source: Path | BinaryIO) -> tuple[BundleHeader, list[Snapshot]]:
         with gzip.open(source, "rb") as f:
             data = f.read()
     except FileNotFoundError:
-        raise BundleError(f"{source}: no such bundle file") from None
+        raise BundleError("no such bundle file") from None
+    except IsADirectoryError:
+        raise BundleError("that is a folder, not a bundle file") from None
+    except PermissionError:
+        raise BundleError("the bundle file cannot be read (no permission)") from None
     except EOFError:
         raise BundleError("the bundle is truncated (it ends early)") from None
-    except (gzip.BadGzipFile, zlib.error, OSError) as e:
-        raise BundleError(f"the bundle is corrupt or not a bundle ({e})") from None
+    except (gzip.BadGzipFile, zlib.error):
+        raise BundleError("the file is corrupt or not a bundle") from None
+    except OSError as e:
+        raise BundleError(f"reading it failed ({e.strerror or e})") from None
 
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":

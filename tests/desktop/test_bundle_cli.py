@@ -176,6 +176,13 @@ def test_a_file_that_is_not_a_bundle_exits_1_with_one_line(pair, tmp_path):
     assert "not a bundle" in line
 
 
+def test_a_folder_given_as_a_bundle_is_named_as_one(pair, tmp_path):
+    _, bob, _ = pair
+    line = one_error_line(offdesk(bob, "bundle", "apply", str(tmp_path)))
+    assert "is a folder, not a bundle file" in line
+    assert "Errno" not in line
+
+
 # -- conflicts, the graph, resolve -------------------------------------------------
 
 

@@ -6,7 +6,11 @@ the subprocess.
 """
 
 import json
+import os
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -393,8 +397,8 @@ def test_log_diff_and_revert_work_together(run_cli: RunCli, cli_dir: Path):
     assert all(e["author"] == AGENT for e in log)
 
     diff = ok(run_cli("diff", ref, root[:8], middle[:8]))
-    assert "status" in diff
-    assert "tags.vip" in diff
+    assert '~ status: "open"' in diff.splitlines()
+    assert "+ tags.vip: true" in diff.splitlines()
     assert "priority" not in diff
 
     reverted = json.loads(ok(run_cli("revert", ref, middle[:10], "--json")))
@@ -407,3 +411,41 @@ def test_log_diff_and_revert_work_together(run_cli: RunCli, cli_dir: Path):
         history = Desk(store).history(ref)
     assert len(history) == 4
     assert history.is_ancestor(newest, reverted["heads"][0])
+
+
+def test_a_reader_that_stops_early_ends_the_output_quietly(cli_dir: Path):
+    """`offdesk show REF | head` must not end in a broken-pipe traceback."""
+    with Store(cli_dir) as store:
+        # Longer than a pipe holds, so the writer is still writing when `head` goes.
+        body = "The tray clicks and nothing comes out.\n" * 20_000
+        created = Desk(store).create(subject="Printer", requester=REQUESTER, body=body)
+    ref = created["doc"]["provisional"]
+    env = {**os.environ, "OFFDESK_DATA_DIR": str(cli_dir), "PYTHONIOENCODING": "utf-8"}
+    command = f"{shlex.quote(sys.executable)} -m desktop.cli show {ref} | head -c 1"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+    assert result.stderr == ""
+    assert result.returncode == 0
+    assert len(result.stdout) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--set", "status"], ["--set", "=open"], []],
+    ids=["no =", "no field", "none"],
+)
+def test_an_edit_written_wrongly_is_a_usage_error_exiting_2(
+    run_cli: RunCli, cli_dir: Path, one_ticket: str, args
+):
+    result = run_cli("edit", one_ticket, *args)
+
+    assert result.returncode == 2
+    assert "usage: offdesk edit" in result.stderr
+    with Store(cli_dir) as store:
+        assert store.snapshot_count() == 1

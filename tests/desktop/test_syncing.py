@@ -21,7 +21,7 @@ import httpx
 from desktop.errors import SyncFailed
 from desktop.remote import set_remote
 from desktop.render import ticket_ref
-from desktop.syncing import sync
+from desktop.syncing import NUMBERS_LISTED, SyncSummary, sync
 from sync.clock import system_ms
 from sync.protocol import SERVER_AUTHOR
 from tests.sync.servers import REPO, Replica, ServerProcess, converge, faulty_client
@@ -363,3 +363,21 @@ def test_a_snapshot_the_server_refuses_stays_local_and_the_rest_still_syncs(
     assert firsts[ANN] in rows and firsts[BOB] not in rows
     again = bob.sync()
     assert again.sent == 0 and again.deferred == 1
+
+
+def test_a_sync_that_numbers_many_tickets_lists_a_few_and_sums_up_the_rest():
+    summary = SyncSummary(remote="http://server")
+    summary.numbers = [
+        {"ticket": f"T{n}", "provisional": f"ABCD-{n}", "number": n}
+        for n in range(1, 508)
+    ]
+
+    lines = summary.text().splitlines()
+
+    assert lines[1] == "ABCD-1 is now #1"
+    assert len(lines) == 1 + NUMBERS_LISTED + 1
+    assert lines[-1] == (
+        f"and {507 - NUMBERS_LISTED} more numbered, #{NUMBERS_LISTED + 1} to #507 "
+        "(sync --json lists them all)"
+    )
+    assert len(summary.to_json()["numbers"]) == 507
