@@ -3,6 +3,7 @@ calendar's due times per slot, the bus's routes) gives the answers a fresh
 computation would, and a change of rules or subscriptions is seen at once."""
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from desktop.desk import Desk
 from desktop.pipeline import sla
@@ -11,6 +12,7 @@ from desktop.pipeline.events import ALL, Event, EventBus
 from desktop.pipeline.hours import BusinessCalendar, epoch, iso_time
 from desktop.pipeline.pipeline import Pipeline
 from desktop.store.store import Store
+from tests.conftest import AGENT
 from tests.desktop.pipeline.conftest import (
     REQUESTER,
     creation,
@@ -107,8 +109,15 @@ def test_rules_loaded_while_a_desk_is_open_route_its_next_ticket(
 
 
 def test_new_business_hours_give_the_next_ticket_its_due_time_without_restart(
-    desk: Desk, store: Store
+    tmp_path: Path,
 ):
+    # Monday 08:00 in Helsinki: inside the early hours, before the late ones,
+    # so the two calendars must give different due times. (Between 11:00 and
+    # 15:00 both have as many hours left and the due times coincide.)
+    monday_8 = epoch("2026-12-07T06:00:00Z") * 1000
+    store = Store(tmp_path, wall=lambda: monday_8)
+    desk = Desk(store)
+    desk.set_agent(AGENT)
     late_hours = EARLY_HOURS.replace("07:00-15:00", "11:00-19:00")
     load_rules(store, EARLY_HOURS)
     early = desk.create(subject="A", requester=REQUESTER)
@@ -123,6 +132,7 @@ def test_new_business_hours_give_the_next_ticket_its_due_time_without_restart(
         )
         assert record["sla"] == fresh
     assert early["sla"]["first_response_due"] != late["sla"]["first_response_due"]
+    store.close()
 
 
 def test_a_subscriber_added_or_removed_after_publishing_is_heard_from_next():
