@@ -192,11 +192,18 @@ def extend_linear(
                 elif path[-1] in node:
                     del node[path[-1]]
                     # The fold drops a map left without leaves; `normalize`
-                    # does that only for the top-level maps and custom fields.
-                    nested = len(path) > 3 or (len(path) == 3 and path[0] != "custom")
-                    if not node and nested:
+                    # does that only for custom fields, and puts back the
+                    # top-level maps: any other emptied map needs the fold.
+                    if not node and not _normalized_when_empty(path[:-1]):
                         return None
     return normalize(out)
+
+
+def _normalized_when_empty(path: Path) -> bool:
+    """Whether `normalize` gives an emptied map at `path` the shape the fold does."""
+    if len(path) == 2:
+        return path[0] == "custom"  # a multi-select field: normalize drops it
+    return not path or (len(path) == 1 and path[0] in CONTAINERS)
 
 
 class History:

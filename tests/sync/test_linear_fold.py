@@ -153,3 +153,18 @@ def test_emptying_a_custom_multi_select_agrees_with_the_fold():
         [[{"op": "remove", "path": "/custom/sites/oulu"}]],
     )
     assert extend_linear({}, snaps) == History(snaps).state().doc
+
+
+def test_a_field_emptied_of_its_last_leaf_is_left_to_the_full_fold():
+    # The fold keeps no map without leaves; applying the patches would keep
+    # `subject: {}`, a document no other replica would show.
+    snaps = chain(
+        {},
+        [
+            [{"op": "add", "path": "/subject/subject", "value": None}],
+            [{"op": "remove", "path": "/subject/subject"}],
+        ],
+    )
+
+    assert extend_linear(History(snaps[:1]).state().doc, snaps[1:]) is None
+    assert "subject" not in History(snaps).state().doc
