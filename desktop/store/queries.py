@@ -39,16 +39,20 @@ class TicketFilter:
     include_deleted: bool = False
 
 
-def fts_query(query: str) -> str | None:
+def fts_query(query: str, *, min_prefix: int = 1) -> str | None:
     """Quote each word so user text can never be FTS5 syntax; all words must match.
 
-    The last word also matches as a prefix, so results appear while typing.
+    Words are folded as the index is (`fold`), or "Đỏ" would never find "Đỏ".
+    The last word also matches as a prefix once it has `min_prefix` letters,
+    so results appear while typing; the window asks for more letters, as a
+    short prefix on a big store has too many hits to rank quickly.
     """
     words = _WORD.findall(fold(query))
     if not words:
         return None
     quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
+    if len(words[-1]) >= min_prefix:
+        quoted[-1] += "*"
     return " ".join(quoted)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import datadir
@@ -52,8 +53,12 @@ class DeskApp:
             str(self.data_dir / "ui.ini"), QSettings.Format.IniFormat
         )
         self.writer = Executor(self.data_dir, threaded=threaded, name="writer")
-        self.reader = Executor(self.data_dir, threaded=threaded, name="reader")
-        self.lister = Executor(self.data_dir, threaded=threaded, name="lister")
+        self.reader = Executor(
+            self.data_dir, threaded=threaded, read_only=True, name="reader"
+        )
+        self.lister = Executor(
+            self.data_dir, threaded=threaded, read_only=True, name="lister"
+        )
         self.service = DeskService(self.writer)
         self.drafts = DraftBook(self.data_dir)
         self.window: MainWindow | None = None
@@ -76,11 +81,13 @@ class DeskApp:
         return self.window
 
     def close(self) -> None:
+        """Hide the window first, then wait only for what must finish: writes."""
         if self.window is not None:
             self.window.close()
-        self.writer.shutdown()
+            QGuiApplication.sync()
         self.reader.shutdown()
         self.lister.shutdown()
+        self.writer.shutdown()
         self.store.close()
 
 
@@ -103,12 +110,8 @@ def main(data_dir: str | None = None) -> int:
 
     def start(*_: object) -> None:
         if desk.window is None:
-            window = desk.build_window()
-            if os.environ.get(STARTUP_MARKER):
-                FirstPaintMarker(window, Path(os.environ[STARTUP_MARKER]))
-            window.show()
+            show_window(desk)
             log.info("window shown on %s", directory)
-            settle_memory()
 
     if desk.has_agent:
         start()
@@ -121,27 +124,41 @@ def main(data_dir: str | None = None) -> int:
     return int(code)
 
 
-class FirstPaintMarker(QObject):
-    """Writes the wall-clock time of the window's first paint to a file, then quits.
+def show_window(desk: DeskApp) -> MainWindow:
+    """Build and show the window; the full collection waits for its first paint,
+    so the agent sees the window that much sooner."""
+    window = desk.build_window()
+    AfterFirstPaint(window, settle_memory)
+    marker = os.environ.get(STARTUP_MARKER)
+    if marker:
+        AfterFirstPaint(window, lambda: mark_started(Path(marker)))
+    window.show()
+    return window
 
-    Start-up is measured from spawning the process to this moment, the one an
-    agent waits for: the window on screen, not just constructed.
-    """
 
-    def __init__(self, window: QWidget, marker: Path) -> None:
-        super().__init__(window)
-        self.marker = marker
-        window.installEventFilter(self)
+class AfterFirstPaint(QObject):
+    """Calls `then` once the widget's first paint has been flushed to the screen."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.then = then
+        widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._painted)  # once the paint has been flushed
+            QTimer.singleShot(0, self, self.then)  # once the paint has been flushed
         return False
 
-    def _painted(self) -> None:
-        self.marker.write_text(f"{time.time():.6f}\n")
-        QCoreApplication.quit()
+
+def mark_started(marker: Path) -> None:
+    """Write the wall-clock time of the first paint to `marker`, then quit.
+
+    Start-up is measured from spawning the process to this moment, the one an
+    agent waits for: the window on screen, not just constructed.
+    """
+    marker.write_text(f"{time.time():.6f}\n")
+    QCoreApplication.quit()
 
 
 def settle_memory() -> None:

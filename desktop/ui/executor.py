@@ -6,6 +6,11 @@ lets it read while the worker writes). A task is a function of a `Job`; its
 result or exception comes back to the GUI thread by signal and is handed to
 the callbacks given at submission. Tests pass `threaded=False` to run tasks
 inline, so a click's effect is visible the moment the click returns.
+
+Shutting down waits for the worker's writes, every one submitted; an executor
+made `read_only` instead interrupts its running query and drops the queued
+ones, as a recount or a page nobody will see must not keep the app from
+quitting (sorting a million tickets by subject reads for over a second).
 """
 
 import itertools
@@ -56,17 +61,26 @@ class _Worker(QObject):
     failed = Signal(int, object)
     progressed = Signal(int, int, int)
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
         super().__init__()
         self.data_dir = data_dir
+        self.read_only = read_only
         self.own_thread = False
         self._store: Store | None = None
+        #: Set from the GUI thread at shutdown: jobs not started yet are skipped.
+        self.dropping = threading.Event()
 
     @Slot(int, object, object)
     def run(self, job_id: int, task: Task, cancelled: threading.Event) -> None:
+        if self.dropping.is_set():
+            return
         try:
             if self._store is None:
                 self._store = Store(self.data_dir)
+                if self.read_only:
+                    # SQLite asks every few thousand steps whether to go on:
+                    # a query started a moment after shutdown still stops.
+                    self._store.db.set_progress_handler(self.dropping.is_set, 10_000)
             job = Job(
                 job_id,
                 Desk(self._store),
@@ -111,15 +125,17 @@ class Executor(QObject):
         data_dir: Path,
         *,
         threaded: bool = True,
+        read_only: bool = False,
         name: str = "worker",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.threaded = threaded
+        self.read_only = read_only
         self._ids = itertools.count(1)
         self._callbacks: dict[int, tuple[Done | None, Failed | None]] = {}
         self._cancels: dict[int, threading.Event] = {}
-        self._worker = _Worker(Path(data_dir))
+        self._worker = _Worker(Path(data_dir), read_only=read_only)
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
         self._worker.progressed.connect(self.task_progressed)
@@ -157,9 +173,19 @@ class Executor(QObject):
             event.set()
 
     def shutdown(self) -> None:
-        """Let queued jobs finish, then close the worker's store and thread."""
+        """Close the worker's store and thread once its work is done or dropped.
+
+        Writes all run, the one running and the queued ones, so nothing an
+        agent saved is lost; a long job (an import) stops at its next check of
+        the cancel flag. A read-only executor's results have nobody left to
+        show them to, so its queued jobs are skipped and the running one is
+        interrupted.
+        """
         for event in self._cancels.values():
             event.set()
+        if self.read_only:
+            self._callbacks.clear()
+            self._worker.dropping.set()
         if self._thread is not None:
             self._closing.emit()
             self._thread.wait()

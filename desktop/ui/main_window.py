@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([170, 620, 480])
+        self.splitter.setSizes([160, 680, 440])
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -532,7 +532,7 @@ class MainWindow(QMainWindow):
                 splitter.restoreState(state)  # type: ignore[arg-type]
         header = self.settings.value("window/listHeader")
         if header is not None:
-            self.table.horizontalHeader().restoreState(header)  # type: ignore
+            self.table.restore_header(header)  # type: ignore[arg-type]
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

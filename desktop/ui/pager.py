@@ -10,7 +10,6 @@ read-only store and the counters on a reader thread's.
 """
 
 import logging
-import re
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -28,7 +27,7 @@ from sqlalchemy import (
     tuple_,
 )
 
-from desktop.store.queries import TicketFilter, build, ranked_column
+from desktop.store.queries import TicketFilter, build, fts_query, ranked_column
 from desktop.store.schema import ticket_tags, tickets
 from desktop.store.store import Store
 from desktop.ticket import PRIORITIES, STATUSES
@@ -46,7 +45,6 @@ WALK_DENSITY = 20
 #: Up to this many search hits are ranked by relevance (about 60 ms here).
 RANK_LIMIT = 25_000
 MIN_PREFIX = 3
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _spec(query: ListQuery) -> list[tuple[Any, bool]]:
@@ -83,20 +81,11 @@ def _after(spec: list[tuple[Any, bool]], key: tuple[Any, ...]) -> ColumnElement[
 
 
 def match_text(text: str | None) -> str | None:
-    """An FTS5 query for what was typed: every word must match, quoted.
-
-    Like `queries.fts_query`, except the last word matches as a prefix only
-    from three characters on: a one- or two-letter prefix matches a large
-    part of a big store and ranking those hits takes seconds, while the word
-    itself is a cheap exact lookup.
-    """
-    words = _WORD.findall(text or "")
-    if not words:
-        return None
-    quoted = [f'"{w}"' for w in words]
-    if len(words[-1]) >= MIN_PREFIX:
-        quoted[-1] += "*"
-    return " ".join(quoted)
+    """The FTS5 query `offdesk list` would run, with the last word a prefix only
+    from three letters on: a one- or two-letter prefix matches a large part of
+    a big store and ranking those hits takes seconds, while the word itself is
+    a cheap exact lookup."""
+    return fts_query(text, min_prefix=MIN_PREFIX) if text else None
 
 
 def plan(store: Store, query: ListQuery) -> ListQuery:

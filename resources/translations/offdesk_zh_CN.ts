@@ -1227,4 +1227,12 @@
         <translation>添加备注</translation>
     </message>
 </context>
+<context>
+    <name>TicketTable</name>
+    <message>
+        <location filename="../../desktop/ui/views/ticket_table.py" line="114"/>
+        <source>No tickets match</source>
+        <translation>没有匹配的工单</translation>
+    </message>
+</context>
 </TS>

@@ -220,19 +220,13 @@ class TicketPanel(QWidget):
 
     def set_record(self, record: dict[str, Any] | None) -> None:
         previous = self.ticket
-        if (
-            previous is not None
-            and record is not None
-            and previous != record["doc"]["id"]
-        ):
+        if previous is not None and (record is None or previous != record["doc"]["id"]):
             self.save_draft()
         self.record = record
         self.shown = ticket_json(record) if record else {}
         self.setEnabled(record is not None)
         if record is None:
-            self.ref_label.setText(self.tr("No ticket selected"))
-            self.badges.clear()
-            self.conversation.clear()
+            self._show_nothing()
             return
         t = self.shown
         if t["number"]:
@@ -261,7 +255,7 @@ class TicketPanel(QWidget):
             self._set_text(edit, values[key] or "", switched)
         self._set_text(self.tags, " ".join(t["tags"]), switched)
         self._show_custom(t["custom"])
-        self.badges.setText(self._badges(t, record))
+        self.badges.setText(self._badges(t))
         self.badges.setVisible(bool(self.badges.text()))
         # New rows know their height once polished, after this event.
         QTimer.singleShot(0, self, self._fit_fields)
@@ -274,6 +268,26 @@ class TicketPanel(QWidget):
             with QSignalBlocker(self.reply):
                 self.reply.setPlainText(body)
             self.internal.setChecked(internal)
+
+    def _show_nothing(self) -> None:
+        """Blank every field, so no ticket's values stay on show (greyed out, or a
+        combo's first choice) under "No ticket selected"."""
+        self.ref_label.setText(self.tr("No ticket selected"))
+        self.ref_label.setToolTip("")
+        self.badges.clear()
+        self.badges.hide()
+        for edit in (self.subject, self.tags, *self.edits.values()):
+            with QSignalBlocker(edit):
+                edit.clear()
+        for combo in (self.status, self.priority, self.type):
+            with QSignalBlocker(combo):
+                combo.setCurrentIndex(-1)
+        self._show_custom({})
+        QTimer.singleShot(0, self, self._fit_fields)
+        self.conversation.clear()
+        with QSignalBlocker(self.reply):
+            self.reply.clear()
+        self.internal.setChecked(False)
 
     def _fit_fields(self) -> None:
         """Give the fields the height they need (up to half the panel), so custom
@@ -319,7 +333,7 @@ class TicketPanel(QWidget):
                 )
             self.custom_form.addRow(key, edit)
 
-    def _badges(self, t: dict[str, Any], record: dict[str, Any]) -> str:
+    def _badges(self, t: dict[str, Any]) -> str:
         parts = []
         if t["conflicts"]:
             text = self.tr("%n conflict(s)", "", len(t["conflicts"]))
@@ -327,16 +341,12 @@ class TicketPanel(QWidget):
             parts.append(_badge(link, "#c92a2a"))
         if t["deleted"]:
             parts.append(_badge(self.tr("deleted"), "#868e96"))
-        sla = record.get("sla") or t.get("sla")
-        if isinstance(sla, dict):
-            if sla.get("breached"):
-                parts.append(_badge(self.tr("SLA breached"), "#c92a2a"))
-            due = sla.get("first_response_due") or sla.get("resolution_due")
-            if due:
-                when = labels.when(str(due))
-                parts.append(
-                    _badge(self.tr("SLA due %1").replace("%1", when), "#e8590c")
-                )
+        sla = t["sla"]  # as `offdesk show` has it: passed due times count
+        if sla is not None and sla["breached"]:
+            parts.append(_badge(self.tr("SLA breached"), "#c92a2a"))
+        elif sla is not None and (due := _next_due(sla)):
+            when = labels.when(due)
+            parts.append(_badge(self.tr("SLA due %1").replace("%1", when), "#e8590c"))
         if t["clock_warnings"]:
             parts.append(_badge(self.tr("clock ahead"), "#e8590c"))
         return " ".join(parts)
@@ -443,6 +453,15 @@ class TicketPanel(QWidget):
             )
         except UserError as e:
             self.draft_failed.emit(str(e))
+
+
+def _next_due(sla: dict[str, Any]) -> str | None:
+    """The due time of the first target not met yet, as `render.sla_text` reads it."""
+    if sla["first_response_at"] is None and sla["first_response_due"]:
+        return str(sla["first_response_due"])
+    if sla["resolved_at"] is None and sla["resolution_due"]:
+        return str(sla["resolution_due"])
+    return None
 
 
 def _badge(text: str, colour: str) -> str:

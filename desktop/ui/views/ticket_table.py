@@ -1,13 +1,26 @@
-"""The centre list: a table over `TicketListModel`, with J/K to move through it."""
+"""The centre list: a table over `TicketListModel`, with J/K to move through it.
+
+Subject takes the width the other columns leave, and never less than a
+readable minimum: when the window, the splitter or a saved layout leaves it
+less, the other columns narrow towards their titles to make room.
+"""
 
 import logging
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from desktop.ui.models.ticket_list import TICKET_ID_ROLE, TicketListModel
+from desktop.ui.models.ticket_list import COLUMNS, TICKET_ID_ROLE, TicketListModel
 
 log = logging.getLogger(__name__)
+
+SUBJECT = [name for name, _ in COLUMNS].index("subject")
+#: Subject stays at least this many letters wide.
+SUBJECT_MIN_LETTERS = 26
+#: Columns whose values are short codes: they keep room for what they show,
+#: where names (requester, assignee) may narrow down to their title.
+_KEEP_CONTENT = frozenset(("ref", "status", "priority", "updated"))
 
 
 class TicketTable(QTableView):
@@ -36,14 +49,80 @@ class TicketTable(QTableView):
         # Fixed row heights let Qt skip measuring rows: scrolling stays O(visible).
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
         header.setMinimumSectionSize(40)
+        self._set_resize_modes()
         # Narrow defaults so the stretching Subject column gets the room.
         for column, width in ((0, 104), (2, 110), (3, 76), (4, 64), (5, 96), (6, 96)):
             self.setColumnWidth(column, width)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.empty_text = ""
+        model.query_applied.connect(self._query_applied)
+
+    def _set_resize_modes(self) -> None:
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)
+
+    def restore_header(self, state: QByteArray) -> None:
+        """Restore saved column widths; Subject still stretches, whatever was saved."""
+        self.horizontalHeader().restoreState(state)
+        self._set_resize_modes()
+        self.fit_subject()
+
+    def subject_min_width(self) -> int:
+        return self.fontMetrics().horizontalAdvance("x" * SUBJECT_MIN_LETTERS)
+
+    def fit_subject(self) -> None:
+        """Narrow the other columns, each in proportion to its spare width, until
+        Subject has its minimum; a horizontal scroll bar only when even that fails.
+
+        Only while shown: before that the viewport has no real width yet.
+        """
+        if not self.isVisible():
+            return
+        header = self.horizontalHeader()
+        others = [c for c in range(header.count()) if c != SUBJECT]
+        room = self.viewport().width() - sum(header.sectionSize(c) for c in others)
+        short = self.subject_min_width() - room
+        if short <= 0:
+            return
+        spare = {c: max(0, header.sectionSize(c) - self.floor(c)) for c in others}
+        total = sum(spare.values())
+        if total == 0:
+            return
+        take = min(short, total)
+        for column in others:
+            cut = -(-take * spare[column] // total)  # rounded up: never short
+            header.resizeSection(column, header.sectionSize(column) - cut)
+
+    def floor(self, column: int) -> int:
+        """How narrow a column may get: its title, or its visible values too."""
+        header = self.horizontalHeader()
+        floor = max(header.sectionSizeHint(column), header.minimumSectionSize())
+        if COLUMNS[column][0] in _KEEP_CONTENT:
+            floor = max(floor, self.sizeHintForColumn(column))
+        return floor
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_subject()
+
+    def _query_applied(self) -> None:
+        """An empty result says so in the list, rather than leaving it blank."""
+        empty = self.list_model.rowCount() == 0
+        self.empty_text = self.tr("No tickets match") if empty else ""
+        self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.empty_text and self.list_model.rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(
+                self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text
+            )
+            painter.end()
 
     def selected_tickets(self) -> list[str]:
         rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
