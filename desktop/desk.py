@@ -35,7 +35,7 @@ from sync.patch import (
     encode_pointer,
     value_at,
 )
-from sync.snapshot import Snapshot, authored
+from sync.snapshot import Snapshot, authored, merge_of
 
 log = logging.getLogger(__name__)
 
@@ -289,12 +289,18 @@ class Desk:
         origin: Origin = Origin.INTERACTIVE,
         author: str | None = None,
         retrying: int | None = None,
+        base: list[SnapshotId] | None = None,
     ) -> dict[str, Any]:
         """Apply `mutate` to the current document and store the difference.
 
         `forced` ops are written even when they do not change the value: an agent
         keeping one side of a conflict must still leave a write that sees both.
         The proposed document passes the pipeline before the diff is made.
+
+        `base` names the heads the change was made against, when that was
+        earlier (a change held in quarantine): it is then written as a branch
+        from there and merged with what came since, so a later edit of the
+        same field shows as a conflict instead of being silently overwritten.
         """
         agent = self.agent
         author = author or agent
@@ -302,7 +308,11 @@ class Desk:
         # ticket can then never slip in between reading the heads and writing.
         with self.store.write():
             history = self.store.history(ticket)
-            state = history.state()
+            current = history.state()
+            state = current
+            moved_on = base and sorted(base) != current.heads
+            if moved_on and all(h in history.by_id for h in base):
+                state = history.state(base)
             doc = edited(state.doc)
             mutate(doc)
             doc = normalize(doc)
@@ -342,8 +352,15 @@ class Desk:
                     change.wall_time,
                 )
                 new_state, merged = self._checked(history, state, snap, doc)
-                new_state.clock_warnings = self.store.clock_warnings(history.order)
-                self.store.add_snapshots([snap])
+                added = [snap]
+                if state is not current:
+                    merge = merge_of(ticket, [merged.by_id[h] for h in merged.heads()])
+                    self.store.clock.observe(merge.clock)
+                    merged = merged.extended(merge)
+                    added.append(merge)
+                    new_state = merged.state()
+                new_state.clock_warnings = self.store.clock_warnings(merged.order)
+                self.store.add_snapshots(added)
                 record = self.store.refresh(
                     ticket,
                     new_state,
@@ -368,8 +385,8 @@ class Desk:
         """
         base = parent.doc if parent else {}
         patched = normalize(apply_patch(base, list(snap.patch)))
-        merged = History([*history.order, snap])
-        state = merged.state()
+        merged = history.extended(snap)
+        state = merged.state([snap.id])
         if patched != normalize(expected) or state.doc != patched:
             raise IntegrityFault(
                 f"snapshot {snap.id[:12]} does not rebuild its state; nothing stored"

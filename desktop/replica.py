@@ -130,7 +130,7 @@ def _receive_ticket(
     if len(heads) > 1:
         merge = merge_of(ticket, [history.by_id[h] for h in heads])
         store.clock.observe(merge.clock)
-        history = History([*history.order, merge])
+        history = history.extended(merge)
         added.append(merge)
     else:
         row = rows.get(ticket)

@@ -232,6 +232,28 @@ class History:
     def __len__(self) -> int:
         return len(self.order)
 
+    def extended(self, snap: Snapshot) -> "History":
+        """This history with `snap` added, cheaply when it orders last (as the
+        merge of all heads does) and by a full rebuild otherwise."""
+        if snap.id in self.by_id:
+            return self
+        if self.order and snap.order_key() <= self.order[-1].order_key():
+            return History([*self.order, snap])
+        bits = 0
+        for parent in snap.parents:
+            j = self.index.get(parent)
+            if j is None:
+                raise SnapshotError(
+                    f"snapshot {snap.id[:12]} names unknown parent {parent[:12]}"
+                )
+            bits |= self._ancestors[j] | (1 << j)
+        out = History(())
+        out.by_id = {**self.by_id, snap.id: snap}
+        out.order = [*self.order, snap]
+        out.index = {**self.index, snap.id: len(self.order)}
+        out._ancestors = [*self._ancestors, bits]
+        return out
+
     def heads(self) -> list[SnapshotId]:
         """Snapshots that no other snapshot names as a parent, sorted by id."""
         parents = {p for s in self.order for p in s.parents}

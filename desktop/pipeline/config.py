@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from desktop.errors import UserError
 from desktop.pipeline.rules import RuleSet, default_rules
 from sync.canonical import content_id
-from sync.history import CONTAINERS, History, TicketState, normalize
+from sync.history import CONTAINERS, TicketState, normalize
 from sync.ids import TicketId
 from sync.patch import apply_patch, diff
 from sync.snapshot import authored, genesis
@@ -189,7 +189,7 @@ def write_doc(
     heads = list(state.heads)
     base = state.doc
     snap = authored(ticket, heads, ops, author, store.device_id, clock, store.now_iso())
-    merged = History([*history.order, snap])
+    merged = history.extended(snap)
     if normalize(apply_patch(base, ops)) != merged.state().doc:
         raise UserError(f"the new {ticket} does not rebuild itself; nothing stored")
     store.add_snapshots([snap])

@@ -1,10 +1,13 @@
 """Running a quarantined change again, once its rule or data is fixed.
 
 A held creation is tried as it was proposed (same ticket id, same provisional
-number). A held edit is replayed as what it meant to change, onto the ticket
-as it is now: the difference between the state it was made against and the
-document it proposed is applied path by path, so edits made to other fields
-in the meantime are kept. Either way the change passes the current pipeline;
+number). A held edit is replayed as what it meant to change, from the
+heads it was made against: the difference between that state and the
+document it proposed is applied path by path and written as a branch, which
+is merged with whatever came since. Edits of other fields made in the
+meantime are kept, and an edit of the same field is shown as a conflict, as
+it would be had the two agents worked on two laptops. Either way the change
+passes the current pipeline;
 if it is stopped again, the item stays in quarantine with the new reason.
 """
 
@@ -17,7 +20,7 @@ from desktop.errors import NotFoundError, UserError
 from desktop.pipeline import quarantine
 from desktop.pipeline.change import Kind, Origin
 from desktop.pipeline.errors import ChangeQuarantined, ChangeRefused
-from sync.ids import TicketId
+from sync.ids import SnapshotId, TicketId
 from sync.patch import Op, decode_pointer, diff
 
 if TYPE_CHECKING:
@@ -47,10 +50,17 @@ class RetryResult:
 
     def text(self) -> str:
         if self.record is not None:
-            return (
+            text = (
                 f"quarantine item {self.item} committed to ticket "
                 f"{self.record['doc']['provisional']}"
             )
+            clashes = [c["field"] for c in self.record.get("conflicts") or ()]
+            if clashes:
+                text += (
+                    "; it was edited meanwhile, resolve the conflict on "
+                    + ", ".join(clashes)
+                )
+            return text
         return (
             f"quarantine item {self.item} is still held: the {self.stage} stage "
             f"says {self.reason}"
@@ -108,6 +118,7 @@ def _retry_change(desk: "Desk", item_id: int, data: dict[str, Any]) -> dict[str,
         origin=Origin.RETRY,
         author=str(data["author"]),
         retrying=item_id,
+        base=[SnapshotId(h) for h in data.get("heads") or ()],
     )
 
 

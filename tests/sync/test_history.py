@@ -18,7 +18,8 @@ from sync.errors import SnapshotError
 from sync.history import History, normalize
 from sync.ids import DeviceId, TicketId
 from sync.patch import apply_patch, diff
-from sync.snapshot import Snapshot, authored
+from sync.snapshot import Snapshot, authored, merge_of
+from tests.sync.snapshots import edit, root
 
 AUTHOR = "Ann Agent <ann@example.com>"
 DEVICE = DeviceId("01HDEVICEDEVICEDEVICEDEVIC")
@@ -280,3 +281,24 @@ def test_the_state_at_an_unknown_snapshot_is_refused():
 
     with pytest.raises(SnapshotError):
         history.state(["0" * 64])
+
+
+def test_extending_a_history_by_its_merge_equals_building_it_again():
+    first = root()
+    ann = edit(first, "Ann's subject", ms=2_000)
+    bob = edit(first, "Bob's subject", ms=3_000, device="dev-b")
+    history = History([first, ann, bob])
+    merge = merge_of(first.ticket, [ann, bob])
+    late = edit(first, "Carol's, made earlier", ms=1_500, device="dev-c")
+
+    for added in (merge, late):
+        extended = history.extended(added)
+        rebuilt = History([*history.order, added])
+        assert [s.id for s in extended.order] == [s.id for s in rebuilt.order]
+        assert extended.heads() == rebuilt.heads()
+        assert extended.state() == rebuilt.state()
+        assert [extended.ancestors(s.id) for s in extended.order] == [
+            rebuilt.ancestors(s.id) for s in rebuilt.order
+        ]
+    assert history.extended(ann) is history  # already held
+    assert len(history) == 3  # the original is left as it was

@@ -133,6 +133,31 @@ def test_a_held_edit_is_replayed_onto_the_ticket_as_it_is_now(
     )
 
 
+def test_a_held_edit_of_a_field_edited_since_shows_both_values_as_a_conflict(
+    store: Store, flaky: Flaky
+):
+    plain = Desk(store)
+    ref = plain.create(subject="Printer", requester=REQUESTER)["doc"]["id"]
+    held_desk = Desk(store, Pipeline.for_store(store, extra=[flaky]))
+    with pytest.raises(ChangeQuarantined):
+        held_desk.edit(ref, [("status", "open"), ("priority", "urgent")])
+    plain.edit(ref, [("status", "pending")], ["later"])
+
+    flaky.broken = False
+    [item] = quarantine.items(store)
+    result = retry(held_desk, item.id)
+
+    record = store.ticket_record(ref)
+    [conflict] = record["conflicts"]
+    assert conflict["field"] == "status"
+    values = {conflict["kept"]["value"], *(o["value"] for o in conflict["others"])}
+    assert values == {"open", "pending"}
+    doc = record["doc"]
+    assert (doc["priority"], doc["tags"]) == ("urgent", {"later": True})
+    assert len(record["heads"]) == 1  # the branch is merged at once
+    assert "resolve the conflict on status" in result.text()
+
+
 def test_dropping_is_explicit_recorded_and_final(flaky_desk: Desk, store: Store):
     with pytest.raises(ChangeQuarantined):
         flaky_desk.create(subject="Printer", requester=REQUESTER)
