@@ -5,16 +5,15 @@ stderr saying what to do), 2 a usage mistake (argparse's own message).
 """
 
 import argparse
-import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import desktop
 from desktop import datadir, render
+from desktop.cli_common import emit, sort_order, terminal_safe, whole_number
 from desktop.desk import Desk
 from desktop.errors import UserError
 from desktop.store.store import Store
@@ -72,9 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", action="append", default=[], dest="tags")
     p.add_argument("--search", metavar="QUERY", help="words to find in any text")
     p.add_argument(
-        "--sort", metavar="FIELD", help=f"one of {', '.join(SORTS)}; '-' descends"
+        "--sort",
+        type=sort_order,
+        metavar="FIELD",
+        help=f"one of {', '.join(SORTS)}; '-' descends",
     )
-    p.add_argument("--limit", type=int, metavar="N")
+    p.add_argument("--limit", type=whole_number(1), metavar="N")
     p.add_argument("--deleted", action="store_true", help="include deleted tickets")
 
     p = command("show", "show one ticket")
@@ -192,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with Store(datadir.resolve(args.data_dir)) as store:
             return run(args, Desk(store))
     except UserError as e:
-        print(f"offdesk: {e}", file=sys.stderr)
+        print(f"offdesk: {terminal_safe(str(e))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("offdesk: interrupted; nothing half-written was kept", file=sys.stderr)
@@ -244,13 +246,6 @@ def _join_descending_sort(argv: list[str]) -> list[str]:
 def run(args: argparse.Namespace, desk: Desk) -> int:
     handler = globals()[f"cmd_{args.command}"]
     return int(handler(args, desk) or 0)
-
-
-def emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    elif text:
-        print(text)
 
 
 def cmd_init(args: argparse.Namespace, desk: Desk) -> None:
@@ -381,7 +376,8 @@ def cmd_import(args: argparse.Namespace, desk: Desk) -> int:
         desk, Path(args.file), args.format, args.maps, skip_bad=args.skip_bad
     )
     for bad in report.bad:
-        print(f"offdesk: skipped line {bad.line}: {bad.reason}", file=sys.stderr)
+        reason = terminal_safe(bad.reason)
+        print(f"offdesk: skipped line {bad.line}: {reason}", file=sys.stderr)
     data = {"imported": report.imported, "skipped": [b.__dict__ for b in report.bad]}
     text = f"imported {report.imported} tickets, skipped {len(report.bad)}"
     if report.quarantined:

@@ -13,8 +13,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
+from desktop.cli_common import emit, whole_number
 from desktop.desk import Desk
 from desktop.pipeline import config, quarantine
 from desktop.pipeline.retry import retry
@@ -37,7 +37,7 @@ def add_parsers(
         ("drop", "take the item out of quarantine for good (recorded)"),
     ):
         a = actions.add_parser(name, parents=[common], help=text)
-        a.add_argument("id", type=int, metavar="ID")
+        a.add_argument("id", type=whole_number(), metavar="ID")
         if name == "drop":
             a.add_argument("--reason", help="why it was dropped (kept with it)")
 
@@ -63,13 +63,6 @@ def add_parsers(
     actions.add_parser("show", parents=[common], help="the rules in force")
 
 
-def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    elif text:
-        print(text)
-
-
 def cmd_quarantine(args: argparse.Namespace, desk: Desk) -> int:
     store = desk.store
     if args.action == "list":
@@ -80,22 +73,22 @@ def cmd_quarantine(args: argparse.Namespace, desk: Desk) -> int:
             f"{i.summary():<40}  {i.reason}"
             for i in found
         ]
-        _emit(args, rows, "\n".join(lines) or "quarantine is empty")
+        emit(args, rows, "\n".join(lines) or "quarantine is empty")
         return 0
     if args.action == "show":
         item = quarantine.get(store, args.id)
-        _emit(args, item.to_json(), quarantine.describe(item))
+        emit(args, item.to_json(), quarantine.describe(item))
         return 0
     if args.action == "drop":
         item = quarantine.drop(store, args.id, desk.agent, args.reason)
-        _emit(args, item.to_json(full=False), f"quarantine item {item.id} dropped")
+        emit(args, item.to_json(full=False), f"quarantine item {item.id} dropped")
         return 0
     result = retry(desk, args.id)
     if result.committed:
-        _emit(args, result.to_json(), result.text())
+        emit(args, result.to_json(), result.text())
         return 0
     # Still held: a problem the user can fix, said in one line on stderr.
-    _emit(args, result.to_json(), "")
+    emit(args, result.to_json(), "")
     print(f"offdesk: {result.text()}", file=sys.stderr)
     return 1
 
@@ -120,14 +113,14 @@ def cmd_pipeline(args: argparse.Namespace, desk: Desk) -> None:
     ]
     if changed is False:
         print("offdesk: the pipeline already was like that", file=sys.stderr)
-    _emit(args, [s.to_json() for s in stages], "\n".join(lines))
+    emit(args, [s.to_json() for s in stages], "\n".join(lines))
 
 
 def cmd_rules(args: argparse.Namespace, desk: Desk) -> None:
     store = desk.store
     if args.action == "show":
         doc = config.read_doc(store, config.RULES)
-        _emit(args, doc, json.dumps(doc, ensure_ascii=False, indent=2) or "{}")
+        emit(args, doc, json.dumps(doc, ensure_ascii=False, indent=2) or "{}")
         return
     path = Path(args.file)
     doc = load_rules(path, args.format)
@@ -137,4 +130,4 @@ def cmd_rules(args: argparse.Namespace, desk: Desk) -> None:
     counts = {k: len(v) for k, v in doc.items() if isinstance(v, list)}
     summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "no rules"
     text = f"loaded {path} ({summary})" if changed else f"{path}: no change"
-    _emit(args, {"file": str(path), "changed": changed, **counts}, text)
+    emit(args, {"file": str(path), "changed": changed, **counts}, text)

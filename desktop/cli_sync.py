@@ -18,6 +18,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from desktop import datadir
+from desktop.cli_common import emit, whole_number
 from desktop.desk import Desk
 from desktop.errors import UserError
 from desktop.store.store import DB_NAME
@@ -54,7 +55,7 @@ def add_parsers(
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
     p.add_argument(
         "--port",
-        type=int,
+        type=whole_number(0, 65535),
         default=DEFAULT_PORT,
         help=f"port (default {DEFAULT_PORT}; 0 picks a free one and prints the URL)",
     )
@@ -87,7 +88,9 @@ def add_parsers(
 
     help_ = "push and pull snapshots with the server; print what happened"
     p = sub.add_parser("sync", parents=[common], help=help_, description=help_)
-    p.add_argument("--batch", type=int, default=None, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--batch", type=whole_number(1), default=None, help=argparse.SUPPRESS
+    )
 
 
 # -- commands that open no desktop store (or open it themselves) -------------
@@ -120,7 +123,7 @@ def run_server_command(args: argparse.Namespace) -> int:
             done = store.revoke(args.email)
             if not done:
                 raise UserError(f"{args.email} has no live token on this server")
-            _emit(args, {"revoked": done}, f"revoked {done} token(s) of {args.email}")
+            emit(args, {"revoked": done}, f"revoked {done} token(s) of {args.email}")
         else:
             rows = [_record(r) for r in store.agents()]
             text = "\n".join(
@@ -129,7 +132,7 @@ def run_server_command(args: argparse.Namespace) -> int:
                 f"{r['revoked']} revoked"
                 for r in rows
             )
-            _emit(args, rows, text or "no agents")
+            emit(args, rows, text or "no agents")
     finally:
         store.close()
     return 0
@@ -237,12 +240,12 @@ def cmd_remote(args: argparse.Namespace, desk: Desk) -> None:
     if args.remote_command == "set":
         remote.set_remote(desk.store, args.url, args.token)
         shown = remote.normalize_url(args.url)
-        _emit(args, {"url": shown}, f"this data dir now syncs with {shown}")
+        emit(args, {"url": shown}, f"this data dir now syncs with {shown}")
         return
     configured = remote.current(desk.store)
     data = {"url": configured.url, "token": bool(configured.token)}
     token = "a token is set" if configured.token else "NO TOKEN is set"
-    _emit(args, data, f"{configured.url} ({token})")
+    emit(args, data, f"{configured.url} ({token})")
 
 
 def cmd_sync(args: argparse.Namespace, desk: Desk) -> None:
@@ -250,11 +253,4 @@ def cmd_sync(args: argparse.Namespace, desk: Desk) -> None:
 
     options = {"push_batch": args.batch} if args.batch else {}
     summary = syncing.sync(desk.store, **options)
-    _emit(args, summary.to_json(), summary.text())
-
-
-def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    elif text:
-        print(text)
+    emit(args, summary.to_json(), summary.text())

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from desktop.errors import NotFoundError, UserError
 from desktop.pipeline.change import Change, Outcome
 from desktop.pipeline.events import Event
+from desktop.store.dbapi import SQL_INT_MAX
 from sync.canonical import canonical_json, parse_json
 
 if TYPE_CHECKING:
@@ -160,9 +161,11 @@ def _check_held(item: Item) -> None:
 
 
 def get(store: "Store", item_id: int) -> Item:
-    row = store.db.execute(
-        f"SELECT {_COLUMNS} FROM quarantine WHERE id = ?", (item_id,)
-    ).fetchone()
+    row = None
+    if 0 <= item_id <= SQL_INT_MAX:
+        row = store.db.execute(
+            f"SELECT {_COLUMNS} FROM quarantine WHERE id = ?", (item_id,)
+        ).fetchone()
     if row is None:
         raise NotFoundError(f"no quarantine item {item_id}")
     return _item(row)

@@ -115,7 +115,7 @@ def _build(
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(loader, key_node)
             if not isinstance(key, str):
                 mistakes.append(
                     (key_node.start_mark.line + 1, f"key {key!r} must be text")
@@ -134,7 +134,16 @@ def _build(
             _build(loader, item, path + (i,), lines, mistakes, depth + 1)
             for i, item in enumerate(node.value)
         ]
-    value = loader.construct_object(node, deep=True)
+    value = _scalar(loader, node)
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """A scalar's value; one YAML cannot build (`2026-02-30` looks like a date
+    but is none) stays the text it was, for the rule checks to name."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError):
+        return node.value

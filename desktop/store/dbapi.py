@@ -15,6 +15,9 @@ import apsw
 if TYPE_CHECKING:
     import sqlalchemy
 
+#: SQLite's largest integer: a number above it can name no row.
+SQL_INT_MAX = 2**63 - 1
+
 logger = logging.getLogger(__name__)
 
 apilevel = "2.0"

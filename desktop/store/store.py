@@ -28,6 +28,7 @@ from desktop.pipeline import derived
 from desktop.pipeline.config import is_reserved
 from desktop.pipeline.events import Event, EventBus
 from desktop.store import dbapi
+from desktop.store.dbapi import SQL_INT_MAX
 from desktop.store.migrate import upgrade
 from sync.canonical import canonical_json, parse_json
 from sync.clock import FAR_FUTURE_MS, Clock, HybridClock, system_ms
@@ -406,8 +407,14 @@ class Store:
         if not text:
             raise NotFoundError("an empty ticket reference matches nothing")
         digits = text.removeprefix("#")
-        if digits.isdigit():
-            rows = self._ids("SELECT id FROM tickets WHERE number = ?", int(digits))
+        if digits.isascii() and digits.isdigit():
+            number = int(digits)
+            found = number <= SQL_INT_MAX  # no row holds a larger one
+            rows = (
+                self._ids("SELECT id FROM tickets WHERE number = ?", number)
+                if found
+                else []
+            )
         elif "-" in text:
             rows = self._ids(
                 "SELECT id FROM tickets WHERE provisional = ?", text.upper()

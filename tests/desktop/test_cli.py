@@ -371,10 +371,41 @@ def test_a_descending_sort_can_be_given_as_its_own_argument(run_cli: RunCli, lis
     ]
 
 
-def test_list_with_an_unknown_sort_exits_1(run_cli: RunCli, listed):
-    line = user_error(run_cli("list", "--sort", "colour"))
+def test_list_with_an_unknown_sort_is_a_usage_error_exiting_2(run_cli: RunCli, listed):
+    result = run_cli("list", "--sort", "colour")
 
-    assert "colour" in line
+    assert result.returncode == 2
+    assert "'colour' is not a sort order" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--limit", "99999999999999999999999"),
+        ("list", "--limit", "0"),
+        ("list", "--limit", "ten"),
+        ("quarantine", "show", "99999999999999999999"),
+        ("quarantine", "drop", "-1"),
+    ],
+)
+def test_a_number_out_of_range_is_a_usage_error_exiting_2(run_cli: RunCli, args):
+    result = run_cli(*args)
+
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "error: argument" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "ref", ["99999999999999999999999", "#99999999999999999999", "²²²²"]
+)
+def test_a_ticket_number_no_ticket_can_have_matches_nothing(
+    run_cli: RunCli, one_ticket: str, ref: str
+):
+    line = user_error(run_cli("show", ref))
+
+    assert "no ticket matches" in line
 
 
 # -- history -----------------------------------------------------------------
@@ -449,3 +480,18 @@ def test_an_edit_written_wrongly_is_a_usage_error_exiting_2(
     assert "usage: offdesk edit" in result.stderr
     with Store(cli_dir) as store:
         assert store.snapshot_count() == 1
+
+
+def test_ticket_text_cannot_send_escape_sequences_to_the_terminal(run_cli: RunCli):
+    # With normalize off nothing tidies the subject; a replica without that
+    # stage could send the same. The terminal must still get no raw escape.
+    ok(run_cli("pipeline", "disable", "normalize"))
+    ref = ok(run_cli("new", "--subject", "Hi \x1b[2Jthere\x07", "--requester", "Eve"))
+
+    for command in (("show", ref.strip()), ("list",)):
+        out = ok(run_cli(*command))
+        assert "\x1b" not in out and "\x07" not in out
+        assert "Hi ␛[2Jthere␇" in out
+    assert json.loads(ok(run_cli("show", ref.strip(), "--json")))["subject"] == (
+        "Hi \x1b[2Jthere\x07"
+    )

@@ -1,4 +1,5 @@
-"""The normalize stage: trims text, lower-cases e-mail addresses, dedupes tags.
+"""The normalize stage: trims text, drops control characters, lower-cases
+e-mail addresses, dedupes tags.
 
 Only what this change proposes is touched: a value equal to the one the
 ticket already had is left as it is, so a replica's old spelling is never
@@ -22,12 +23,19 @@ if TYPE_CHECKING:
 
 #: Single-line fields: outer whitespace trimmed, inner runs collapsed.
 LINES = ("subject", "assignee", "group")
+#: Control characters other than tab and newline: pasted or imported text
+#: carries them (form feeds, NULs, terminal escapes) and no agent means them.
+_CONTROLS = dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0)])
+del _CONTROLS[0x09], _CONTROLS[0x0A]
 
 
 class NormalizeStage:
     name = "normalize"
     kind = StageKind.EDITS
-    summary = "trims text, lower-cases e-mail addresses, dedupes tags ignoring case"
+    summary = (
+        "trims text, drops control characters, lower-cases e-mail addresses, "
+        "dedupes tags ignoring case"
+    )
 
     def process(self, change: Change, rules: RuleSet, backend: "Backend") -> Verdict:
         doc = change.doc
@@ -58,7 +66,7 @@ class NormalizeStage:
 def _strip(doc: dict[str, Any], key: str, before: dict[str, Any]) -> bool:
     value = doc.get(key)
     if isinstance(value, str) and value != before.get(key):
-        tidy = value.strip()
+        tidy = _text(value)
         if tidy != value:
             doc[key] = tidy
             return True
@@ -84,19 +92,27 @@ def _requester(doc: dict[str, Any], before: dict[str, Any]) -> bool:
 
 
 def _line(text: str) -> str:
-    """`text` with outer whitespace trimmed and inner runs made one space;
-    the very same object when there was nothing to do (the common case)."""
+    """`text` with outer whitespace trimmed, inner runs made one space and
+    control characters dropped; the very same object when there was nothing
+    to do (the common case)."""
     if text.isprintable() and "  " not in text and text.strip() == text:
         return text
-    tidy = " ".join(text.split())
+    tidy = " ".join(text.translate(_CONTROLS).split())
     return text if tidy == text else tidy
+
+
+def _text(text: str) -> str:
+    """Multi-line text trimmed, its line breaks made `\n`, controls dropped."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_CONTROLS).strip()
 
 
 def _custom(custom: dict[str, Any], before: dict[str, Any]) -> bool:
     edited = False
     for key, value in custom.items():
         if isinstance(value, str) and value != before.get(key):
-            tidy = value.strip()
+            tidy = _text(value)
             if tidy != value:
                 custom[key] = tidy
                 edited = True
@@ -109,8 +125,8 @@ def _comments(comments: dict[str, Any], before: dict[str, Any]) -> bool:
         if cid in before:
             continue
         body = comment.get("body")
-        if isinstance(body, str) and body != body.strip():
-            comment["body"] = body.strip()
+        if isinstance(body, str) and (tidy := _text(body)) != body:
+            comment["body"] = tidy
             edited = True
     return edited
 

@@ -94,3 +94,24 @@ def test_a_new_comment_is_trimmed_but_old_ones_are_not():
 
     assert after["comments"]["old"]["body"] == " old "
     assert after["comments"]["new"]["body"] == "new"
+
+
+def test_control_characters_are_dropped_from_every_text_a_change_proposes():
+    doc = document(
+        subject="Bell\x07 and \x1b[31mred\x1b[0m",
+        description="line one\r\nline two\x00\x0c\n\tindented\x9b",
+    )
+    doc["requester"] = {"name": "Eve\x1b]0;pwned\x07", "email": None}
+    doc["custom"] = {"asset": "A-1\x7f"}
+    doc["comments"] = {
+        "01C": {"author": AGENT, "body": "ok\x1b[2J", "public": True, "created": "x"}
+    }
+
+    change = run(creation(doc))
+
+    assert doc["subject"] == "Bell and [31mred[0m"
+    assert doc["description"] == "line one\nline two\n\tindented"
+    assert doc["requester"]["name"] == "Eve]0;pwned"
+    assert doc["custom"]["asset"] == "A-1"
+    assert doc["comments"]["01C"]["body"] == "ok[2J"
+    assert change.last_editor == "normalize"

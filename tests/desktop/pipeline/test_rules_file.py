@@ -121,6 +121,18 @@ def test_sla_mistakes_name_the_line():
     assert any(p.startswith("line 4: ") and "soon" in p for p in found)
 
 
+def test_a_holiday_yaml_reads_as_a_date_but_no_calendar_has_is_named_with_its_line():
+    found = problems(
+        "sla:\n  timezone: UTC\n  holidays:\n    - 2026-12-24\n"
+        "    - 2026-02-30\n    - 2026-13-45\n"
+    )
+
+    assert found == [
+        "line 5: '2026-02-30' is not a date",
+        "line 6: '2026-13-45' is not a date",
+    ]
+
+
 def test_an_unknown_section_is_refused():
     [problem] = problems("routng: []\n")
 
