@@ -181,6 +181,8 @@ def _field_test(
         if not isinstance(value, list) or not value:
             problems.append((path, f"{op} takes a non-empty list of values"))
             return None
+        if not _possible(name, value, path, problems):
+            return None
         wanted = frozenset(_fold(v) for v in value)
         if op == "in":
             return lambda b, a, c: _fold(get(a)) in wanted
@@ -199,6 +201,8 @@ def _field_test(
         return lambda b, a, c: not found(b, a, c)
     if is_set:
         return _set_test(get, op, target)
+    if not _possible(name, [value], path, problems):
+        return None
     if op == "is":
         return lambda b, a, c: _fold(get(a)) == target
     if op == "is_not":
@@ -206,6 +210,24 @@ def _field_test(
     if op == "changes_to":
         return lambda b, a, c: _fold(get(a)) == target and _was(get, b) != target
     return lambda b, a, c: _was(get, b) == target and _fold(get(a)) != target
+
+
+def _possible(
+    name: str, values: list[Any], path: Path, problems: list[Problem]
+) -> bool:
+    """Whether a field of fixed choices can hold each value compared with it: a
+    rule waiting for `priority: mega` would load and quietly never fire."""
+    allowed = fields.CHOICES.get(name)
+    if allowed is None:
+        return True
+    # An unset type is null; empty is the way to ask for it, but null is fine.
+    wrong = [v for v in values if v is not None and _fold(v) not in allowed]
+    if wrong:
+        problems.append(
+            (path, f"{name} is never {wrong[0]!r}; use one of: {', '.join(allowed)}")
+        )
+        return False
+    return True
 
 
 def _set_test(get: Any, op: str, target: Any) -> Predicate:

@@ -76,6 +76,10 @@ def test_on_a_new_ticket_every_value_counts_as_a_change_to_it():
         ({"text": "a", "tag": "b"}, (), "exactly one of"),
         ({"not": {"bogus": 1}}, ("not",), "exactly one of"),
         ([], (), "a condition is a mapping"),
+        ({"field": "priority", "changes_to": "mega"}, ("changes_to",), "never 'mega'"),
+        ({"field": "priority", "is": "mega"}, ("is",), "use one of: low, normal"),
+        ({"field": "status", "in": ["open", "bogus"]}, ("in",), "never 'bogus'"),
+        ({"field": "type", "changes_from": "bug"}, ("changes_from",), "never 'bug'"),
     ],
 )
 def test_a_bad_condition_is_reported_with_its_path(cond, path, message):
