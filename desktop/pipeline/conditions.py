@@ -14,19 +14,28 @@ A condition is a small JSON/YAML mapping:
 Text comparisons ignore case. On a set field (tags) `contains`/`is` test
 membership and `changes_to`/`changes_from` mean added/removed. Compiling checks
 everything once and reports each mistake with its path, so a rule that loaded
-cannot fail to evaluate later.
+cannot fail to evaluate later, with one exception: a `matches` pattern that
+backtracks for longer than `MATCH_SECONDS` on some text raises RuleMisfired.
+Patterns run on the `regex` engine, which can be stopped that way (Python's
+`re` cannot), so a rule like `(a|aa)+$` holds one change instead of hanging
+every laptop it reaches.
 """
 
-import re
 from collections.abc import Callable
 from typing import Any
 
+import regex
+
 from desktop.pipeline import fields
+from desktop.pipeline.errors import RuleMisfired
 
 Doc = dict[str, Any]
 Predicate = Callable[[Doc | None, Doc, bool], bool]
 Path = tuple[str | int, ...]
 Problem = tuple[Path, str]
+
+#: How long one `matches` pattern may search one value.
+MATCH_SECONDS = 0.1
 
 #: Operators that look at what the change did, not only at the result.
 CHANGE_OPS = ("changes_to", "changes_from", "changed")
@@ -172,8 +181,8 @@ def _field_test(
         return lambda b, a, c: (_value(get, b) != get(a)) is value
     if op == "matches":
         try:
-            pattern = re.compile(str(value), re.IGNORECASE)
-        except re.error as e:
+            pattern = regex.compile(str(value), regex.IGNORECASE | regex.VERSION0)
+        except regex.error as e:
             problems.append((path, f"{value!r} is not a regular expression ({e})"))
             return None
         return lambda b, a, c: _matches(pattern, get(a))
@@ -275,5 +284,13 @@ def _was(get: Any, doc: Doc | None) -> Any:
     return None if doc is None else _fold(get(doc))
 
 
-def _matches(pattern: re.Pattern[str], value: Any) -> bool:
-    return value is not None and pattern.search(str(value)) is not None
+def _matches(pattern: regex.Pattern[str], value: Any) -> bool:
+    if value is None:
+        return False
+    try:
+        return pattern.search(str(value), timeout=MATCH_SECONDS) is not None
+    except TimeoutError as e:
+        raise RuleMisfired(
+            f"the pattern {pattern.pattern!r} searched for over {MATCH_SECONDS:g} s "
+            "without an answer; simplify it and retry"
+        ) from e

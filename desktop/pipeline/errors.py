@@ -5,6 +5,9 @@
   (a rule misbehaved or a stage failed); nothing was lost.
 - `RulesError`: a rules file has mistakes; each names its rule and line.
 - `StageError`: a stage name or move that the pipeline does not know.
+
+`RuleMisfired` is no user error: a stage raises it when a rule could not be
+evaluated on one change, and the pipeline holds that change in quarantine.
 """
 
 from desktop.errors import UserError
@@ -47,3 +50,8 @@ class RulesError(UserError):
 
 class StageError(UserError):
     """A pipeline command named a stage that does not exist, or an impossible move."""
+
+
+class RuleMisfired(Exception):
+    """A rule could not be judged on this change (its pattern ran too long):
+    the rules are at fault, not the change, so it waits in quarantine."""

@@ -27,7 +27,12 @@ from desktop.errors import ValidationError
 from desktop.pipeline.backend import Backend, MemoryBackend
 from desktop.pipeline.change import ACCEPTED, Blame, Change, Origin, Outcome
 from desktop.pipeline.config import ConfigState, PipelineConfig
-from desktop.pipeline.errors import ChangeQuarantined, ChangeRefused, StageError
+from desktop.pipeline.errors import (
+    ChangeQuarantined,
+    ChangeRefused,
+    RuleMisfired,
+    StageError,
+)
 from desktop.pipeline.events import Event
 from desktop.pipeline.rules import RuleSet
 from desktop.pipeline.stage import Deriving, Selective, Stage
@@ -222,6 +227,8 @@ class Pipeline:
         for stage in self._plan:
             try:
                 verdict = stage.process(change, rules, backend)
+            except RuleMisfired as e:
+                return Outcome(False, stage.name, str(e), Blame.RULES)
             except Exception as e:
                 log.exception(
                     "stage %s failed on ticket %s",

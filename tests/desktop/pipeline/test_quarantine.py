@@ -1,6 +1,7 @@
 """Quarantine: a held change keeps everything needed to run it again, and leaves
 only by a recorded retry or drop."""
 
+import time
 from typing import Any
 
 import pytest
@@ -199,3 +200,29 @@ def test_leaving_quarantine_is_announced(flaky_desk: Desk, store: Store, flaky):
 def test_an_unknown_item_is_a_plain_error(store: Store):
     with pytest.raises(UserError, match="no quarantine item 42"):
         quarantine.get(store, 42)
+
+
+def test_a_rule_pattern_that_backtracks_without_end_holds_the_change_not_the_app(
+    with_rules, store: Store
+):
+    desk = with_rules(
+        "routing:\n"
+        "  - name: Runaway\n"
+        "    when: {field: subject, matches: '(a|aa)+$'}\n"
+        "    set: {priority: high}\n"
+        "  - name: Nested\n"
+        "    when: {field: subject, matches: '(b+)+$'}\n"
+        "    set: {group: tier2}\n"
+    )
+    nested = desk.create(subject="b" * 40 + "!", requester=REQUESTER)
+    assert nested["doc"]["group"] is None  # a pattern Python's re would hang on
+
+    started = time.monotonic()
+    with pytest.raises(ChangeQuarantined) as held:
+        desk.create(subject="a" * 40 + "!", requester=REQUESTER)
+
+    assert time.monotonic() - started < 5
+    assert held.value.stage == "routing"
+    assert "'(a|aa)+$' searched for over" in held.value.reason
+    [item] = quarantine.items(store)
+    assert item.input["doc"]["subject"] == "a" * 40 + "!"
