@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop import bundles
 from desktop.errors import UserError
 from desktop.ui import bridges
-from desktop.ui.executor import Executor, Job, Task
+from desktop.ui.executor import Executor, Job, Task, in_bulk
 from sync.ids import TicketId
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ class DeskService(QObject):
 
     def apply_bundle(self, path: Path) -> int:
         return self._run(
-            lambda job: bundles.apply(job.store, path), self.bundle_applied
+            in_bulk(lambda job: bundles.apply(job.store, path)), self.bundle_applied
         )
 
     def sync(self) -> int | None:
@@ -180,7 +180,7 @@ class DeskService(QObject):
             return None
         self.sync_started.emit()
         return self._run(
-            lambda job: bridges.sync(job.store),
+            in_bulk(lambda job: bridges.sync(job.store)),
             self.sync_finished,
             failed=lambda e: self.sync_finished.emit({"error": str(e)}),
         )
@@ -229,7 +229,7 @@ class DeskService(QObject):
                 {"imported": 0, "skipped": [], "cancelled": False, "error": str(e)}
             )
 
-        return self._run(task, self.import_finished, failed)
+        return self._run(in_bulk(task), self.import_finished, failed)
 
     def cancel_import(self) -> None:
         """Stop the running import after its current batch."""

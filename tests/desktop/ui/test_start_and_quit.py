@@ -1,14 +1,17 @@
-"""Start-up paints before it tidies memory; quitting waits for writes, not reads."""
+"""Start-up paints before it tidies memory; quitting waits for writes, not reads;
+bulk jobs keep the collector from freezing the window."""
 
+import gc
 import threading
 import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject
 
+from desktop.store.store import Store
 from desktop.ui import app as app_module
 from desktop.ui.app import DeskApp, show_window
-from desktop.ui.executor import Executor, Job
+from desktop.ui.executor import Executor, Job, in_bulk
 
 #: A read that takes about ten seconds unless interrupted.
 LONG_READ = (
@@ -107,3 +110,43 @@ def test_quitting_hides_the_window_then_finishes_every_write(qtbot, ui_data_dir:
         assert reopened.store.setting("test.second") == 2
     finally:
         reopened.close()
+
+
+def test_bulk_jobs_hold_the_collector_off_until_the_last_one_ends(
+    qtbot, tmp_path: Path
+):
+    """Two bulk jobs overlap on two workers: collection stays off until both end,
+    then comes back; a job that raises gives it back too."""
+    Store(tmp_path).close()  # made once, before two workers open it
+    first = Executor(tmp_path, name="first")
+    second = Executor(tmp_path, name="second")
+    both_running = threading.Barrier(3, timeout=10)
+    first_may_end = threading.Event()
+    seen: dict[str, bool] = {}
+
+    def long_job(job: Job) -> None:
+        both_running.wait()
+        first_may_end.wait(10)
+        seen["first, before ending"] = gc.isenabled()
+
+    def short_job(job: Job) -> None:
+        both_running.wait()
+        seen["second"] = gc.isenabled()
+
+    def failing_job(job: Job) -> None:
+        seen["failing"] = gc.isenabled()
+        raise RuntimeError("disk on fire")
+
+    assert gc.isenabled()
+    try:
+        first.submit(in_bulk(long_job))
+        second.submit(in_bulk(short_job))
+        both_running.wait()
+        second.shutdown()  # its job is done; the first one still runs
+        assert not gc.isenabled()
+        first_may_end.set()
+        first.submit(in_bulk(failing_job), on_error=lambda e: None)
+    finally:
+        first.shutdown()
+    assert seen == {"second": False, "first, before ending": False, "failing": False}
+    assert gc.isenabled()
