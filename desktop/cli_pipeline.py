@@ -128,6 +128,8 @@ def cmd_rules(args: argparse.Namespace, desk: Desk) -> None:
     with store.write():
         changed = config.write_doc(store, config.RULES, doc, agent)
     counts = {k: len(v) for k, v in doc.items() if isinstance(v, list)}
-    summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "no rules"
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+    if not summary:
+        summary = "it holds no rules: none are in force now"
     text = f"loaded {path} ({summary})" if changed else f"{path}: no change"
     emit(args, {"file": str(path), "changed": changed, **counts}, text)

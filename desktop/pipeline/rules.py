@@ -216,7 +216,9 @@ def _check_rule(
             )
     out: dict[str, Any] = {}
     name = rule.get("name")
-    if not isinstance(name, str) or not name.strip():
+    if name is not None and not isinstance(name, str):
+        problems.append((path + ("name",), f"a rule's name is text, not {name!r}"))
+    elif not isinstance(name, str) or not name.strip():
         problems.append((path + ("name",), "every rule needs a name"))
     else:
         out["name"] = name.strip()
@@ -243,7 +245,8 @@ def _check_rule(
     out.update(_check_actions(rule, path, problems))
     if section == "routing":
         out.update(_check_routing(rule, out, path, groups, problems))
-    elif not any(k in out for k in ("set", "add_tags", "remove_tags", "note")):
+    elif not any(k in rule for k in ("set", "add_tags", "remove_tags", "note")):
+        # Checked on what was written: a wrong action was reported already.
         problems.append((path, "a trigger needs an action: set, add_tags or note"))
     return out
 
@@ -403,6 +406,7 @@ def _check_hours(value: Any, problems: list[Problem]) -> dict[str, list[str]]:
         problems.append((("sla", "hours"), "hours maps days to spans like 09:00-17:00"))
         return {}
     out: dict[str, list[str]] = {}
+    wrong = len(problems)
     for key, spans in value.items():
         path: Path = ("sla", "hours", key)
         days = _days(key)
@@ -413,14 +417,17 @@ def _check_hours(value: Any, problems: list[Problem]) -> dict[str, list[str]]:
         try:
             parsed = sorted(parse_span(str(s)) for s in listed)
         except ValueError as e:
-            problems.append((path, str(e)))
+            hint = ""
+            if any("," in str(s) for s in listed):
+                hint = '; list several spans, like ["09:00-12:00", "13:00-17:00"]'
+            problems.append((path, f"{e}{hint}"))
             continue
         if any(a[1] > b[0] for a, b in zip(parsed, parsed[1:], strict=False)):
             problems.append((path, "working spans of one day overlap"))
             continue
         for day in days:
             out[day] = [str(s).strip() for s in listed]
-    if not any(out.values()):
+    if not any(out.values()) and len(problems) == wrong:
         problems.append((("sla", "hours"), "the week has no working hours"))
     return {d: out[d] for d in DAYS if d in out}
 

@@ -133,6 +133,35 @@ def test_a_holiday_yaml_reads_as_a_date_but_no_calendar_has_is_named_with_its_li
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'sla: {timezone: UTC, hours: {mon-fri: "09:00-12:00, 13:00-17:00"}}',
+            [
+                "line 1: '12:00, 13:00-17:00' is not a time like 09:00; list several "
+                'spans, like ["09:00-12:00", "13:00-17:00"]'
+            ],
+        ),
+        (
+            'sla: {timezone: UTC, hours: {mon-fri: "25:00-26:00"}}',
+            ["line 1: '25:00' is not a time of day"],
+        ),
+        (
+            "triggers:\n  - name: T\n    when: {field: priority, changes_to: urgent}"
+            "\n    note: 5\n",
+            ['line 4: trigger "T": note is the text of an internal note'],
+        ),
+        (
+            "routing:\n  - name: 123\n    when: {text: x}\n    set: {priority: high}\n",
+            ['line 2: routing rule "#1": a rule\'s name is text, not 123'],
+        ),
+    ],
+)
+def test_one_mistake_gives_one_problem_that_says_what_to_write(text, expected):
+    assert problems(text) == expected
+
+
 def test_an_unknown_section_is_refused():
     [problem] = problems("routng: []\n")
 
