@@ -10,14 +10,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import desktop
-from desktop import datadir, render
+from desktop import datadir, render, search_syntax
 from desktop.cli_common import emit, sort_order, terminal_safe, whole_number
 from desktop.desk import Desk
 from desktop.errors import UserError
 from desktop.store.store import Store
 from desktop.ticket import PRIORITIES, SORTS, STATUSES, TYPES
+
+if TYPE_CHECKING:
+    from desktop.store.queries import TicketFilter
 
 log = logging.getLogger(__name__)
 
@@ -281,14 +285,38 @@ def cmd_list(args: argparse.Namespace, desk: Desk) -> None:
         priority=args.priority,
         assignee=args.assignee,
         tags=args.tags,
-        search=args.search,
         sort=args.sort,
         limit=args.limit,
         include_deleted=args.deleted,
     )
+    if args.search:
+        _narrow(flt, args.search, desk)
     records = find(desk.store, flt)
     rows = [render.ticket_json(r, comments=False) for r in records]
     emit(args, rows, render.ticket_table(rows))
+
+
+def _narrow(flt: "TicketFilter", text: str, desk: Desk) -> None:
+    """Add what `--search` says, in the search box's language, to the filter."""
+    parsed = search_syntax.parse(text)
+    if parsed.problems:
+        raise UserError(
+            f"search: {', '.join(parsed.problems)} is not understood; filters are "
+            f"status:{'|'.join(STATUSES)}, priority:{'|'.join(PRIORITIES)}, tag:T, "
+            "assignee:NAME|me|none, is:conflict and sort:FIELD"
+        )
+    flt.search = parsed.text
+    flt.status += parsed.status
+    flt.priority += parsed.priority
+    flt.tags += parsed.tags
+    flt.conflicts_only = parsed.conflicts_only
+    flt.sort = flt.sort or parsed.sort
+    if parsed.assignee in ("me", "mine"):
+        flt.assignee_in = list(search_syntax.me_aliases(desk.agent))
+    elif parsed.assignee in ("none", "nobody"):
+        flt.assignee = "none"
+    elif parsed.assignee:
+        flt.assignee = parsed.assignee
 
 
 def cmd_show(args: argparse.Namespace, desk: Desk) -> None:

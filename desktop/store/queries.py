@@ -31,7 +31,10 @@ class TicketFilter:
     status: list[str] = field(default_factory=list)
     priority: list[str] = field(default_factory=list)
     assignee: str | None = None
+    #: Any of these assignees (the spellings of one agent, for `assignee:me`).
+    assignee_in: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    conflicts_only: bool = False
     search: str | None = None
     sort: str | None = None
     limit: int | None = None
@@ -78,6 +81,10 @@ def build(flt: TicketFilter) -> Select[Any]:
             stmt = stmt.where(tickets.c.assignee.is_(None))
         else:
             stmt = stmt.where(tickets.c.assignee == flt.assignee)
+    if flt.assignee_in:
+        stmt = stmt.where(tickets.c.assignee.in_(flt.assignee_in))
+    if flt.conflicts_only:
+        stmt = stmt.where(tickets.c.conflicts > 0)
     for tag in flt.tags:
         stmt = stmt.where(
             tickets.c.rowid.in_(

@@ -59,11 +59,3 @@ class ListQuery:
 
     def with_sort(self, sort: str | None) -> "ListQuery":
         return replace(self, sort=sort, plan="")
-
-
-def me_aliases(agent: str) -> tuple[str, ...]:
-    """The spellings an assignee field may hold for this agent."""
-    name, _, rest = agent.partition("<")
-    email = rest.rstrip(">").strip()
-    forms = {agent.strip(), name.strip(), email, email.split("@")[0]}
-    return tuple(sorted(f for f in forms if f))

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import search_syntax
 from desktop.errors import UserError
 from desktop.store.store import Store
-from desktop.ui import bridges, search_syntax
+from desktop.ui import bridges
 from desktop.ui.drafts import DraftBook
 from desktop.ui.executor import Executor, Job
 from desktop.ui.list_query import ListQuery

@@ -362,6 +362,27 @@ def test_list_searches_sorts_and_limits(run_cli: RunCli, listed):
     ]
 
 
+def test_list_search_takes_the_search_box_filters(run_cli: RunCli, listed):
+    def found(query: str) -> list[str]:
+        return sorted(subjects(run_cli("list", "--json", "--search", query)))
+
+    assert found("tag:hw") == ["Alpha printer", "Bravo network"]
+    assert found("tag:hw status:open") == ["Bravo network"]
+    assert found("priority:low,urgent network") == ["Bravo network"]
+    assert found("assignee:none") == ["Alpha printer", "Charlie mail"]
+    assert found("is:conflict") == []
+    assert subjects(run_cli("list", "--json", "--search", "sort:subject tag:hw")) == [
+        "Alpha printer",
+        "Bravo network",
+    ]
+
+
+def test_list_search_with_a_filter_it_does_not_know_exits_1(run_cli: RunCli, listed):
+    line = user_error(run_cli("list", "--search", "priority:bogus printer"))
+
+    assert "priority:bogus is not understood" in line
+
+
 def test_a_descending_sort_can_be_given_as_its_own_argument(run_cli: RunCli, listed):
     """`--help` says "'-' descends", so `--sort -subject` must work as written."""
     assert subjects(run_cli("list", "--json", "--sort", "-subject")) == [

@@ -11,8 +11,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop.ui import search_syntax
-from desktop.ui.list_query import OPEN, Filter, ListQuery, me_aliases
+from desktop import search_syntax
+from desktop.search_syntax import me_aliases
+from desktop.ui.list_query import OPEN, Filter, ListQuery
 
 log = logging.getLogger(__name__)
 

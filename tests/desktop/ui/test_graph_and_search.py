@@ -4,9 +4,9 @@ from pathlib import Path
 
 from desktop import bundles
 from desktop.desk import Desk
+from desktop.search_syntax import parse
 from desktop.store.store import Store
 from desktop.ui.graph import BOTTOM, MIDDLE, TOP, layout
-from desktop.ui.search_syntax import parse
 from tests.conftest import AGENT
 from tests.desktop.ui.conftest import REQUESTER
 

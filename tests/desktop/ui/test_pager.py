@@ -3,9 +3,10 @@
 from sqlalchemy import func, select
 
 from desktop.desk import Desk
+from desktop.search_syntax import me_aliases
 from desktop.store.queries import TicketFilter, find
 from desktop.ui import pager
-from desktop.ui.list_query import OPEN, Filter, ListQuery, me_aliases
+from desktop.ui.list_query import OPEN, Filter, ListQuery
 from desktop.ui.models.queues import query_for_search
 from tests.conftest import AGENT
 from tests.desktop.ui.conftest import REQUESTER

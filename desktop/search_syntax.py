@@ -2,9 +2,10 @@
 
 `status:open,pending priority:high tag:vpn assignee:me is:conflict printer`
 finds open or pending high-priority tickets tagged vpn, assigned to me, with
-a conflict, mentioning "printer". Parsing never raises: while an agent is
-typing `status:op` the query is simply incomplete, so problems come back as
-values the window shows quietly beside the box.
+a conflict, mentioning "printer". The window's search box and `offdesk list
+--search` both speak it. Parsing never raises: while an agent is typing
+`status:op` the query is simply incomplete, so problems come back as values
+the window shows quietly beside the box (the command line refuses them).
 """
 
 import logging
@@ -78,3 +79,11 @@ def _choose(
             into.append(value.lower())
         else:
             problems.append(f"{key}:{value}")
+
+
+def me_aliases(agent: str) -> tuple[str, ...]:
+    """The spellings an assignee field may hold for this agent (`assignee:me`)."""
+    name, _, rest = agent.partition("<")
+    email = rest.rstrip(">").strip()
+    forms = {agent.strip(), name.strip(), email, email.split("@")[0]}
+    return tuple(sorted(f for f in forms if f))
