@@ -200,9 +200,6 @@ class SqlServerStore:
         sleeps and retries, favouring whoever happens to retry first) keeps a
         busy server's slowest push close to its average one.
         """
-        # TODO: with 50 clients pushing at once on 2 shared cores, requests
-        # queue here and p99 latency is 1.5-1.7 s (target: 1 s); a push costs
-        # ~5 ms of CPU, half of it SQLAlchemy statement overhead.
         try:
             with self._writer, self.engine.connect() as conn:
                 conn.execution_options(offdesk_write=True)

@@ -215,12 +215,6 @@ class Pipeline:
 
     def run(self, change: Change) -> Outcome:
         """Pass `change` through the enabled stages; the outcome is a value."""
-        # TODO: on the shared 2-core build machine the full default pipeline
-        # runs about 16,000-20,000 new tickets/s in memory (CPU time, under
-        # load; tests/bench/bench_pipeline.py), short of the 50,000/s target.
-        # What is left is spread thin: SLA derivation and the duplicates
-        # lookup about a fifth each, then normalize, freezing the input and
-        # parsing `created`.
         rules = self._current()
         change.freeze_input()
         backend = self.backend
