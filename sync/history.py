@@ -214,6 +214,7 @@ class History:
         self.order = sorted(self.by_id.values(), key=Snapshot.order_key)
         self.index = {s.id: i for i, s in enumerate(self.order)}
         self._ancestors: list[int] = []
+        self._heads: list[SnapshotId] | None = None  # computed on first use
         for i, snap in enumerate(self.order):
             bits = 0
             for parent in snap.parents:
@@ -256,8 +257,10 @@ class History:
 
     def heads(self) -> list[SnapshotId]:
         """Snapshots that no other snapshot names as a parent, sorted by id."""
-        parents = {p for s in self.order for p in s.parents}
-        return sorted(s.id for s in self.order if s.id not in parents)
+        if self._heads is None:
+            parents = {p for s in self.order for p in s.parents}
+            self._heads = sorted(s.id for s in self.order if s.id not in parents)
+        return list(self._heads)
 
     def is_ancestor(self, older: SnapshotId, newer: SnapshotId) -> bool:
         return bool(self._ancestors[self.index[newer]] >> self.index[older] & 1)
