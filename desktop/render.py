@@ -137,32 +137,55 @@ def ticket_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+#: What a snapshot did, one part per change: (kind, field or tag, value).
+SummaryPart = tuple[str, str, str]
+_SUMMARY_TEXT = {
+    "tag_added": "+tag {0}",
+    "tag_removed": "-tag {0}",
+    "reply": "reply",
+    "internal_note": "internal note",
+    "comment_edited": "edited comment {0}",
+    "cleared": "cleared {0}",
+    "set": "{0}={1}",
+}
+
+
+def summary_parts(snap: Snapshot) -> list[SummaryPart]:
+    """The changes of an authored, non-root snapshot, for `summary` to word
+    (or the window to translate)."""
+    parts: list[SummaryPart] = []
+    for op in snap.patch:
+        path = decode_pointer(op["path"])
+        if op["op"] == "test":
+            continue
+        if path[0] == "tags":
+            kind = "tag_added" if op["op"] != "remove" else "tag_removed"
+            parts.append((kind, path[1], ""))
+        elif path[0] == "comments":
+            if len(path) == 2 and op["op"] == "add":
+                public = op["value"].get("public")
+                parts.append(("reply" if public else "internal_note", "", ""))
+            else:
+                parts.append(("comment_edited", path[1][-6:], ""))
+        elif op["op"] == "remove" or op["value"] is None:
+            parts.append(("cleared", ".".join(path), ""))
+        else:
+            value = op["value"]
+            text = value if isinstance(value, str) else json_text(value)
+            parts.append(("set", ".".join(path), _cut(text, 30)))
+    return parts
+
+
 def summary(snap: Snapshot) -> str:
     """One line saying what a snapshot did, in the agent's terms."""
     if snap.is_merge:
         return "merged " + ", ".join(p[:8] for p in snap.parents)
     if snap.is_root:
         return "created"
-    parts = []
-    for op in snap.patch:
-        path = decode_pointer(op["path"])
-        if op["op"] == "test":
-            continue
-        if path[0] == "tags":
-            parts.append(("+" if op["op"] != "remove" else "-") + f"tag {path[1]}")
-        elif path[0] == "comments":
-            if len(path) == 2 and op["op"] == "add":
-                kind = "reply" if op["value"].get("public") else "internal note"
-                parts.append(kind)
-            else:
-                parts.append("edited comment " + path[1][-6:])
-        elif op["op"] == "remove" or op["value"] is None:
-            parts.append(f"cleared {'.'.join(path)}")
-        else:
-            value = op["value"]
-            text = value if isinstance(value, str) else json_text(value)
-            parts.append(f"{'.'.join(path)}={_cut(text, 30)}")
-    return "; ".join(parts)
+    return "; ".join(
+        _SUMMARY_TEXT[kind].format(name, value)
+        for kind, name, value in summary_parts(snap)
+    )
 
 
 def log_entries(history: History) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="94"/>
+        <location filename="../../desktop/ui/app.py" line="107"/>
         <source>Offdesk cannot start</source>
         <translation>Offdesk 无法启动</translation>
     </message>
@@ -148,6 +148,44 @@
     </message>
 </context>
 <context>
+    <name>DiffText</name>
+    <message>
+        <location filename="../../desktop/ui/diff_text.py" line="32"/>
+        <source>tag %1</source>
+        <translation>标签 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/diff_text.py" line="40"/>
+        <source>(ticket)</source>
+        <translation>（工单）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/diff_text.py" line="49"/>
+        <source>reply by %1</source>
+        <translation>%1 的回复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/diff_text.py" line="51"/>
+        <source>internal note by %1</source>
+        <translation>%1 的内部备注</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/diff_text.py" line="56"/>
+        <source>comment %1 deleted</source>
+        <translation>评论 %1 已删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/diff_text.py" line="58"/>
+        <source>comment %1</source>
+        <translation>评论 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/diff_text.py" line="66"/>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
         <location filename="../../desktop/ui/dialogs/first_run.py" line="25"/>
@@ -238,6 +276,36 @@
         <location filename="../../desktop/ui/models/history.py" line="106"/>
         <source>created</source>
         <translation>已创建</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models/history.py" line="113"/>
+        <source>+tag %1</source>
+        <translation>+标签 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models/history.py" line="115"/>
+        <source>-tag %1</source>
+        <translation>-标签 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models/history.py" line="117"/>
+        <source>reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models/history.py" line="119"/>
+        <source>internal note</source>
+        <translation>内部备注</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models/history.py" line="121"/>
+        <source>edited comment %1</source>
+        <translation>编辑了评论 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models/history.py" line="123"/>
+        <source>cleared %1</source>
+        <translation>清空了 %1</translation>
     </message>
 </context>
 <context>
@@ -627,73 +695,73 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="135"/>
+        <location filename="../../desktop/ui/main_window.py" line="144"/>
         <source>Search (Ctrl+F): words, status:open, tag:vpn, assignee:me…</source>
-        <extracomment>Typing pauses this long before the list follows the search box.</extracomment>
+        <extracomment>Typing pauses this long before the list follows the search box. The list&apos;s count follows once the list has stayed put this long: counting a search&apos;s hits can take longer than a keystroke, and while typing it would compete with the next keystroke&apos;s query for the disk and the CPU. Queue counts change only when tickets do, not when the list does.</extracomment>
         <translation>搜索 (Ctrl+F)：关键词、status:open、tag:vpn、assignee:me…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="153"/>
+        <location filename="../../desktop/ui/main_window.py" line="162"/>
         <source>Ticket</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="154"/>
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="155"/>
-        <location filename="../../desktop/ui/main_window.py" line="290"/>
+        <location filename="../../desktop/ui/main_window.py" line="164"/>
+        <location filename="../../desktop/ui/main_window.py" line="299"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <location filename="../../desktop/ui/main_window.py" line="251"/>
         <source>Not understood: %1</source>
         <translation>无法识别：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="287"/>
+        <location filename="../../desktop/ui/main_window.py" line="296"/>
         <source>Conflicts (%n)</source>
         <translation>
             <numerusform>冲突 (%n)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="330"/>
+        <location filename="../../desktop/ui/main_window.py" line="346"/>
         <source>%n ticket(s)</source>
         <translation>
             <numerusform>%n 个工单</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="396"/>
+        <location filename="../../desktop/ui/main_window.py" line="414"/>
         <source>Apply a bundle</source>
         <translation>应用数据包</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="396"/>
+        <location filename="../../desktop/ui/main_window.py" line="414"/>
         <source>Bundles (*.bundle);;All (*)</source>
         <translation>数据包 (*.bundle);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="432"/>
+        <location filename="../../desktop/ui/main_window.py" line="453"/>
         <source>Type a search first, then save it.</source>
         <translation>请先输入搜索条件，再保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="434"/>
+        <location filename="../../desktop/ui/main_window.py" line="455"/>
         <source>Save search</source>
         <translation>保存搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="434"/>
+        <location filename="../../desktop/ui/main_window.py" line="455"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="446"/>
+        <location filename="../../desktop/ui/main_window.py" line="467"/>
         <source>Remove saved search</source>
         <translation>删除已保存的搜索</translation>
     </message>
@@ -815,48 +883,48 @@
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="82"/>
+        <location filename="../../desktop/ui/models/queues.py" line="83"/>
         <source>My open</source>
         <extracomment>Shown only when the pipeline exists; opens the quarantine, not a list.</extracomment>
         <translation>我的待办</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="87"/>
+        <location filename="../../desktop/ui/models/queues.py" line="88"/>
         <source>Unassigned</source>
         <translation>未分配</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="90"/>
+        <location filename="../../desktop/ui/models/queues.py" line="91"/>
         <source>All open</source>
         <translation>全部待办</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="93"/>
+        <location filename="../../desktop/ui/models/queues.py" line="94"/>
         <source>Pending</source>
         <translation>等待回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="98"/>
+        <location filename="../../desktop/ui/models/queues.py" line="99"/>
         <source>Solved</source>
         <translation>已解决</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="101"/>
+        <location filename="../../desktop/ui/models/queues.py" line="102"/>
         <source>All tickets</source>
         <translation>全部工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="104"/>
+        <location filename="../../desktop/ui/models/queues.py" line="105"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/queues.py" line="109"/>
+        <location filename="../../desktop/ui/models/queues.py" line="110"/>
         <source>Quarantine</source>
         <translation>隔离区</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/models/queues.py" line="166"/>
+        <location filename="../../desktop/ui/models/queues.py" line="168"/>
         <source>%n ticket(s)</source>
         <translation>
             <numerusform>%n 个工单</numerusform>
@@ -1027,43 +1095,43 @@
 <context>
     <name>TicketListModel</name>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="100"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="103"/>
         <source>Ref</source>
-        <extracomment>(attribute of ListRow, sort name or None when the column does not sort) Readable on light and dark backgrounds alike.</extracomment>
+        <extracomment>(attribute of ListRow, sort name or None when the column does not sort) Readable on light and dark backgrounds alike. The page after the last placed row, read ahead; None until it arrives. fetchMore came before the page did: place it on arrival.</extracomment>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="101"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="104"/>
         <source>Subject</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="102"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="105"/>
         <source>Requester</source>
         <translation>请求人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="103"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="106"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="104"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="107"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="105"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="108"/>
         <source>Assignee</source>
         <translation>处理人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models/ticket_list.py" line="106"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="109"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/models/ticket_list.py" line="232"/>
+        <location filename="../../desktop/ui/models/ticket_list.py" line="306"/>
         <source>%n conflicting field(s)</source>
         <translation>
             <numerusform>%n 个字段有冲突</numerusform>
@@ -1150,79 +1218,79 @@
     </message>
     <message>
         <location filename="../../desktop/ui/views/ticket_panel.py" line="158"/>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="409"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="419"/>
         <source>Send reply</source>
         <translation>发送回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="233"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="275"/>
         <source>No ticket selected</source>
         <translation>未选择工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="240"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="234"/>
         <source>Number assigned by the server</source>
         <translation>服务器分配的编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="243"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="237"/>
         <source>%1 (provisional)</source>
         <translation>%1（临时编号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="246"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="240"/>
         <source>The server assigns a number on the first sync</source>
         <translation>首次同步时由服务器分配编号</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="325"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="339"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>%n 个冲突</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="329"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="343"/>
         <source>deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="333"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="346"/>
         <source>SLA breached</source>
         <translation>已超出 SLA</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="338"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="349"/>
         <source>SLA due %1</source>
         <translation>SLA 截止 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="341"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="351"/>
         <source>clock ahead</source>
         <translation>时钟超前</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="352"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="362"/>
         <source>Request from %1</source>
         <translation>%1 的请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="365"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="375"/>
         <source>Reply by %1</source>
         <translation>%1 的回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="368"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="378"/>
         <source>Internal note by %1</source>
         <translation>%1 的内部备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="373"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="383"/>
         <source>No messages yet.</source>
         <translation>还没有消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="409"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="419"/>
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
@@ -1232,6 +1300,7 @@
     <message>
         <location filename="../../desktop/ui/views/ticket_table.py" line="114"/>
         <source>No tickets match</source>
+        <extracomment>Subject stays at least this many letters wide. Columns whose values are short codes: they keep room for what they show, where names (requester, assignee) may narrow down to their title.</extracomment>
         <translation>没有匹配的工单</translation>
     </message>
 </context>

@@ -10,7 +10,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from desktop.render import summary
+from desktop.render import summary_parts
 from desktop.ui import labels
 from desktop.ui.graph import GraphRow, layout
 from sync.history import History
@@ -104,9 +104,24 @@ class HistoryModel(QAbstractTableModel):
             return self.tr("merged %n branch(es)", "", len(snap.parents))
         if snap.is_root:
             return self.tr("created")
-        # TODO: change summaries and diff lines come from Qt-free code in English;
-        # a Chinese-speaking agent reads "status=pending" untranslated.
-        return summary(snap)
+        return "; ".join(self._part(*part) for part in summary_parts(snap))
+
+    def _part(self, kind: str, name: str, value: str) -> str:
+        """One change in the agent's language; field names stay as typed in
+        searches and rules (`status`, `custom.site`), values as stored."""
+        if kind == "tag_added":
+            return self.tr("+tag %1").replace("%1", name)
+        if kind == "tag_removed":
+            return self.tr("-tag %1").replace("%1", name)
+        if kind == "reply":
+            return self.tr("reply")
+        if kind == "internal_note":
+            return self.tr("internal note")
+        if kind == "comment_edited":
+            return self.tr("edited comment %1").replace("%1", name)
+        if kind == "cleared":
+            return self.tr("cleared %1").replace("%1", name)
+        return f"{name}={value}"
 
 
 def _name(author: str | None) -> str:

@@ -67,3 +67,35 @@ def test_language_comes_from_the_override_then_the_locale(monkeypatch):
     assert i18n.choose() == "en"
     monkeypatch.delenv(i18n.ENV)
     assert i18n.choose("zh_CN") == "zh_CN"
+
+
+def test_history_summaries_and_diff_lines_read_in_chinese(qapp, desk):
+    from desktop.ui.diff_text import diff_lines
+    from desktop.ui.models.history import SUMMARY, HistoryModel
+    from sync.patch import diff
+
+    ref = desk.create(subject="Printer", requester="Bob <bob@example.com>")["doc"]
+    desk.edit(ref["provisional"], [("status", "open")], ["vip"])
+    desk.comment(ref["provisional"], "On it", public=False)
+    history = desk.history(ref["provisional"])
+    model = HistoryModel()
+    translator = QTranslator()
+    assert translator.load("offdesk_zh_CN", str(resources.translations()))
+
+    model.set_history(history)
+    english = [model.index(row, SUMMARY).data() for row in range(3)]
+    first, last = history.order[0], history.order[-1]
+    changes = diff(history.state([first.id]).doc, history.state([last.id]).doc)
+    assert english == ["internal note", "status=open; +tag vip", "created"]
+    assert "+ tag vip" in diff_lines(changes)
+    QCoreApplication.installTranslator(translator)
+    try:
+        model.set_history(history)
+        chinese = [model.index(row, SUMMARY).data() for row in range(3)]
+        lines = diff_lines(changes)
+    finally:
+        QCoreApplication.removeTranslator(translator)
+
+    assert chinese == ["内部备注", "status=open; +标签 vip", "已创建"]
+    assert "+ 标签 vip" in lines
+    assert any(line.startswith("+ Ann Agent 的内部备注: On it") for line in lines)
