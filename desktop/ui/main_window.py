@@ -50,6 +50,10 @@ from sync.ids import TicketId
 
 log = logging.getLogger(__name__)
 
+#: Retries after a sync found no network: first after this, then doubling.
+RETRY_FIRST_MS = 15_000
+RETRY_CEILING_MS = 5 * 60_000
+
 #: Typing pauses this long before the list follows the search box.
 SEARCH_DEBOUNCE_MS = 150
 #: The list's count follows once the list has stayed put this long: counting a
@@ -120,6 +124,9 @@ class MainWindow(QMainWindow):
         self.indicator_timer.start()
         self.sync_timer = QTimer(self)
         self.sync_timer.timeout.connect(self.sync_now)
+        #: After a sync found no network: try again soon, then less often.
+        self.retry_timer = QTimer(self, singleShot=True)
+        self.retry_timer.timeout.connect(self.sync_now)
         self._init_sync_state()
         self.set_sync_interval(int(settings.value("sync/minutes", 5)))
 
@@ -489,11 +496,26 @@ class MainWindow(QMainWindow):
 
     def set_sync_interval(self, minutes: int) -> None:
         """Background sync every `minutes`, once a server is set (0: manual only)."""
-        # TODO: sync runs on a timer only; it does not notice a network coming
-        # back (QNetworkInformation), so an agent back online waits for the tick.
         self.sync_timer.stop()
         if self.sync_available and minutes > 0:
             self.sync_timer.start(minutes * 60_000)
+
+    def _retry_when_back(self, offline: bool) -> None:
+        """After a sync that found no network, sync again in RETRY_FIRST_MS, then
+        twice as long each time up to the sync interval, so an agent coming back
+        online is synced within seconds rather than at the next tick.
+
+        The server itself is what is tried: being on a network is not the same
+        as reaching it (a hotel login page, a VPN still connecting).
+        """
+        if not offline:
+            self.retry_timer.stop()
+            self.retry_timer.setInterval(0)
+            return
+        ceiling = self.sync_timer.interval() if self.sync_timer.isActive() else 0
+        ceiling = ceiling or RETRY_CEILING_MS
+        last = self.retry_timer.interval()
+        self.retry_timer.start(min(ceiling, last * 2) if last else RETRY_FIRST_MS)
 
     def sync_now(self) -> None:
         state = self.sync_indicator.state
@@ -514,6 +536,7 @@ class MainWindow(QMainWindow):
 
         state = state_after(self.sync_indicator.state, summary)
         self.sync_indicator.set_state(state)
+        self._retry_when_back(state.offline)
         if not summary.get("error"):
             if state.last_synced is not None:
                 self.settings.setValue("sync/last", state.last_synced.isoformat())

@@ -16,7 +16,7 @@ import pytest
 from desktop import bundles
 from desktop.desk import Desk
 from desktop.store.store import Store
-from desktop.ui import bridges
+from desktop.ui import bridges, main_window
 from desktop.ui.app import DeskApp
 from tests.conftest import AGENT, REPO
 from tests.desktop.ui.conftest import REQUESTER
@@ -147,5 +147,35 @@ def test_a_background_sync_with_a_real_server_updates_the_list(
                 for i in range(window.list_model.rowCount())
             ]
         )
+    finally:
+        app.close()
+
+
+def test_a_sync_that_found_no_network_is_retried_soon_and_succeeds_once_back(
+    server, qtbot, ui_data_dir: Path, monkeypatch
+):
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setattr(main_window, "RETRY_FIRST_MS", 300)
+    url, tokens = server
+    with Store(ui_data_dir) as store:
+        bridges.set_remote(store, "http://127.0.0.1:9", tokens[AGENT])  # nobody there
+
+    app = DeskApp(ui_data_dir, threaded=True)
+    try:
+        window = app.build_window()
+        qtbot.addWidget(window)
+        with qtbot.waitSignal(app.service.sync_finished, timeout=30_000) as failed:
+            window.actions_by_name["sync"].trigger()
+        assert "cannot reach" in failed.args[0]["error"]
+        assert window.sync_indicator.state.offline
+        assert window.retry_timer.isActive() and window.retry_timer.interval() == 300
+
+        with Store(ui_data_dir) as store:  # the network is back
+            bridges.set_remote(store, url, tokens[AGENT])
+        with qtbot.waitSignal(app.service.sync_finished, timeout=30_000) as back:
+            pass  # nothing clicked: the retry timer syncs
+        assert "error" not in back.args[0], back.args[0]
+        assert window.sync_indicator.text().startswith("Synced just now")
+        assert not window.retry_timer.isActive()
     finally:
         app.close()

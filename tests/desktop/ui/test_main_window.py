@@ -327,3 +327,17 @@ def test_every_shortcut_is_listed_in_help(desk_app: DeskApp):
         keys = desk_app.window.actions_by_name[name].shortcut().toString()
         assert keys in listed, name
     assert any("Enter" in keys for keys in listed)
+
+
+def test_retries_after_no_network_back_off_up_to_the_sync_interval(desk_app: DeskApp):
+    window = desk_app.window
+    window.set_sync_interval(1)  # minutes
+
+    waits = []
+    for _ in range(6):
+        window._retry_when_back(offline=True)
+        waits.append(window.retry_timer.interval())
+    window._retry_when_back(offline=False)
+
+    assert waits == [15_000, 30_000, 60_000, 60_000, 60_000, 60_000]
+    assert not window.retry_timer.isActive()
