@@ -99,6 +99,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--add-tag", action="append", default=[], metavar="TAG")
     p.add_argument("--remove-tag", action="append", default=[], metavar="TAG")
+    p.add_argument(
+        "--add-option",
+        action="append",
+        default=[],
+        type=_assignment,
+        metavar="custom.ID=OPTION",
+        help="tick an option of a multi-select custom field",
+    )
+    p.add_argument(
+        "--remove-option",
+        action="append",
+        default=[],
+        type=_assignment,
+        metavar="custom.ID=OPTION",
+    )
     p.set_defaults(usage_error=p.error)
 
     p = command("comment", "reply to the requester, or add an internal note")
@@ -333,11 +348,21 @@ def _assignment(item: str) -> tuple[str, str]:
 
 
 def cmd_edit(args: argparse.Namespace, desk: Desk) -> None:
-    if not (args.sets or args.add_tag or args.remove_tag):
-        args.usage_error("give at least one --set, --add-tag or --remove-tag")
-    shown = render.ticket_json(
-        desk.edit(args.ref, args.sets, args.add_tag, args.remove_tag)
+    options = args.add_option or args.remove_option
+    if not (args.sets or args.add_tag or args.remove_tag or options):
+        args.usage_error(
+            "give at least one --set, --add-tag, --remove-tag, --add-option or "
+            "--remove-option"
+        )
+    record = desk.edit(
+        args.ref,
+        args.sets,
+        args.add_tag,
+        args.remove_tag,
+        add_options=args.add_option,
+        remove_options=args.remove_option,
     )
+    shown = render.ticket_json(record)
     emit(args, shown, f"{shown['ref']} updated")
 
 

@@ -22,6 +22,7 @@ from desktop.ticket import (
     new_document,
     parse_person,
     set_field,
+    set_option,
     validate,
 )
 from sync.history import History, TicketState, normalize
@@ -157,7 +158,12 @@ class Desk:
         sets: list[tuple[str, str]] | None = None,
         add_tags: list[str] | None = None,
         remove_tags: list[str] | None = None,
+        *,
+        add_options: list[tuple[str, str]] | None = None,
+        remove_options: list[tuple[str, str]] | None = None,
     ) -> dict[str, Any]:
+        """Set fields, tags and multi-select options (field, option) in one change."""
+
         def change(doc: dict[str, Any]) -> None:
             for field, value in sets or ():
                 set_field(doc, field, value)
@@ -165,6 +171,10 @@ class Desk:
                 doc["tags"][check_tag(tag)] = True
             for tag in remove_tags or ():
                 doc["tags"].pop(tag.strip(), None)
+            for field, option in add_options or ():
+                set_option(doc, field, option, True)
+            for field, option in remove_options or ():
+                set_option(doc, field, option, False)
 
         return self.change(self.store.resolve(ref), change)
 

@@ -253,6 +253,29 @@ def set_field(doc: dict[str, Any], field: str, value: str) -> None:
     validate(doc)
 
 
+def set_option(doc: dict[str, Any], field: str, option: str, chosen: bool) -> None:
+    """Tick or untick one option of a multi-select custom field (`custom.<id>`).
+
+    Options are keys of a map, so two agents ticking different options on two
+    laptops both keep theirs, as with tags; a field holding one value is not
+    turned into a multi-select behind the agent's back.
+    """
+    if not field.startswith("custom."):
+        raise ValidationError(field, "only custom fields have options")
+    field_id = field.removeprefix("custom.")
+    name = option.strip()
+    if not name:
+        raise ValidationError(field, "an option needs a name")
+    current = doc["custom"].get(field_id)
+    if current is not None and not isinstance(current, dict):
+        raise ValidationError(field, "holds one value, not options; use --set")
+    if chosen:
+        doc["custom"].setdefault(field_id, {})[name] = True
+    elif current is not None:
+        current.pop(name, None)
+    validate(doc)
+
+
 def add_comment(
     doc: dict[str, Any], author: str, body: str, *, public: bool, created: str
 ) -> str:

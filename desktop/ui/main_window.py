@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         self.list_model.query_applied.connect(self._query_applied)
         self.list_model.query_failed.connect(self._query_failed)
         self.panel.field_edited.connect(self._field_edited)
+        self.panel.options_edited.connect(self._options_edited)
         self.panel.tags_edited.connect(self._tags_edited)
         self.panel.reply_sent.connect(self._reply_sent)
         self.panel.conflicts_clicked.connect(
@@ -372,6 +373,14 @@ class MainWindow(QMainWindow):
     def _field_edited(self, field: str, value: str) -> None:
         if (ticket := self._current()) is not None:
             self.service.edit(ticket, [(field, value)])
+
+    def _options_edited(self, field: str, added: list[str], removed: list[str]) -> None:
+        if (ticket := self._current()) is not None:
+            self.service.edit(
+                ticket,
+                add_options=[(field, o) for o in added],
+                remove_options=[(field, o) for o in removed],
+            )
 
     def _tags_edited(self, added: list[str], removed: list[str]) -> None:
         if (ticket := self._current()) is not None:

@@ -87,11 +87,21 @@ class DeskService(QObject):
         sets: list[tuple[str, str]] | None = None,
         add_tags: list[str] | None = None,
         remove_tags: list[str] | None = None,
+        *,
+        add_options: list[tuple[str, str]] | None = None,
+        remove_options: list[tuple[str, str]] | None = None,
     ) -> int:
-        return self._run(
-            lambda job: job.desk.edit(ticket, sets, add_tags, remove_tags),
-            self.ticket_saved,
-        )
+        def task(job: Job) -> dict[str, Any]:
+            return job.desk.edit(
+                ticket,
+                sets,
+                add_tags,
+                remove_tags,
+                add_options=add_options,
+                remove_options=remove_options,
+            )
+
+        return self._run(task, self.ticket_saved)
 
     def comment(self, ticket: TicketId, body: str, *, public: bool) -> int:
         def done(record: dict[str, Any]) -> None:

@@ -136,13 +136,13 @@
 <context>
     <name>DeskService</name>
     <message>
-        <location filename="../../desktop/ui/service.py" line="165"/>
+        <location filename="../../desktop/ui/service.py" line="175"/>
         <source>Dropped.</source>
         <extracomment>Rows per transaction when importing with progress; cancel acts between them. How the sample OSM notes map onto ticket fields.</extracomment>
         <translation>已丢弃。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/service.py" line="179"/>
+        <location filename="../../desktop/ui/service.py" line="189"/>
         <source>Sync is not available in this build.</source>
         <translation>此版本不支持同步。</translation>
     </message>
@@ -695,73 +695,73 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="144"/>
+        <location filename="../../desktop/ui/main_window.py" line="151"/>
         <source>Search (Ctrl+F): words, status:open, tag:vpn, assignee:me…</source>
-        <extracomment>Typing pauses this long before the list follows the search box. The list&apos;s count follows once the list has stayed put this long: counting a search&apos;s hits can take longer than a keystroke, and while typing it would compete with the next keystroke&apos;s query for the disk and the CPU. Queue counts change only when tickets do, not when the list does.</extracomment>
+        <extracomment>Retries after a sync found no network: first after this, then doubling. Typing pauses this long before the list follows the search box. The list&apos;s count follows once the list has stayed put this long: counting a search&apos;s hits can take longer than a keystroke, and while typing it would compete with the next keystroke&apos;s query for the disk and the CPU. Queue counts change only when tickets do, not when the list does. After a sync found no network: try again soon, then less often.</extracomment>
         <translation>搜索 (Ctrl+F)：关键词、status:open、tag:vpn、assignee:me…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="162"/>
+        <location filename="../../desktop/ui/main_window.py" line="169"/>
         <source>Ticket</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="163"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="164"/>
-        <location filename="../../desktop/ui/main_window.py" line="299"/>
+        <location filename="../../desktop/ui/main_window.py" line="171"/>
+        <location filename="../../desktop/ui/main_window.py" line="307"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="251"/>
+        <location filename="../../desktop/ui/main_window.py" line="259"/>
         <source>Not understood: %1</source>
         <translation>无法识别：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="296"/>
+        <location filename="../../desktop/ui/main_window.py" line="304"/>
         <source>Conflicts (%n)</source>
         <translation>
             <numerusform>冲突 (%n)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <location filename="../../desktop/ui/main_window.py" line="354"/>
         <source>%n ticket(s)</source>
         <translation>
             <numerusform>%n 个工单</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="414"/>
+        <location filename="../../desktop/ui/main_window.py" line="430"/>
         <source>Apply a bundle</source>
         <translation>应用数据包</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="414"/>
+        <location filename="../../desktop/ui/main_window.py" line="430"/>
         <source>Bundles (*.bundle);;All (*)</source>
         <translation>数据包 (*.bundle);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="453"/>
+        <location filename="../../desktop/ui/main_window.py" line="469"/>
         <source>Type a search first, then save it.</source>
         <translation>请先输入搜索条件，再保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="455"/>
+        <location filename="../../desktop/ui/main_window.py" line="471"/>
         <source>Save search</source>
         <translation>保存搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="455"/>
+        <location filename="../../desktop/ui/main_window.py" line="471"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="467"/>
+        <location filename="../../desktop/ui/main_window.py" line="483"/>
         <source>Remove saved search</source>
         <translation>删除已保存的搜索</translation>
     </message>
@@ -1141,156 +1141,161 @@
 <context>
     <name>TicketPanel</name>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="108"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="111"/>
         <source>Subject</source>
         <extracomment>Fields shown as line edits, in form order: (document field, set_field name).</extracomment>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="124"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="127"/>
         <source>YYYY-MM-DD HH:MM (UTC)</source>
         <translation>YYYY-MM-DD HH:MM（UTC）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="126"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="129"/>
         <source>tags, separated by spaces</source>
         <translation>标签，用空格分隔</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="133"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="136"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="134"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="137"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="135"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="138"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="140"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="143"/>
         <source>Assignee</source>
         <translation>处理人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="141"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="144"/>
         <source>Group</source>
         <translation>组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="142"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="145"/>
         <source>Due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="143"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="146"/>
         <source>Requester</source>
         <translation>请求人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="144"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="147"/>
         <source>E-mail</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="145"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="148"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="153"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="156"/>
         <source>Write a reply… (Ctrl+Enter sends)</source>
         <translation>写回复…（Ctrl+Enter 发送）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="155"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="158"/>
         <source>Internal note</source>
         <translation>内部备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="156"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="159"/>
         <source>Only agents see internal notes</source>
         <translation>只有客服能看到内部备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="158"/>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="419"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="161"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="433"/>
         <source>Send reply</source>
         <translation>发送回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="275"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="278"/>
         <source>No ticket selected</source>
         <translation>未选择工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="234"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="237"/>
         <source>Number assigned by the server</source>
         <translation>服务器分配的编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="237"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="240"/>
         <source>%1 (provisional)</source>
         <translation>%1（临时编号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="240"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="243"/>
         <source>The server assigns a number on the first sync</source>
         <translation>首次同步时由服务器分配编号</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="330"/>
+        <source>Options, separated by commas</source>
+        <translation>多个选项用逗号分隔</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="339"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="343"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>%n 个冲突</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="343"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="347"/>
         <source>deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="346"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="350"/>
         <source>SLA breached</source>
         <translation>已超出 SLA</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="349"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="353"/>
         <source>SLA due %1</source>
         <translation>SLA 截止 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="351"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="355"/>
         <source>clock ahead</source>
         <translation>时钟超前</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="362"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="366"/>
         <source>Request from %1</source>
         <translation>%1 的请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="375"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="379"/>
         <source>Reply by %1</source>
         <translation>%1 的回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="378"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="382"/>
         <source>Internal note by %1</source>
         <translation>%1 的内部备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="383"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="387"/>
         <source>No messages yet.</source>
         <translation>还没有消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="419"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="433"/>
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>

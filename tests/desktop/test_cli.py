@@ -516,3 +516,18 @@ def test_ticket_text_cannot_send_escape_sequences_to_the_terminal(run_cli: RunCl
     assert json.loads(ok(run_cli("show", ref.strip(), "--json")))["subject"] == (
         "Hi \x1b[2Jthere\x07"
     )
+
+
+def test_options_of_a_multi_select_are_ticked_and_a_single_value_is_kept(
+    run_cli: RunCli, one_ticket: str
+):
+    ok(run_cli("edit", one_ticket, "--add-option", "custom.os=linux"))
+    ok(run_cli("edit", one_ticket, "--add-option", "custom.os=mac"))
+    ok(run_cli("edit", one_ticket, "--remove-option", "custom.os=linux"))
+    ok(run_cli("edit", one_ticket, "--set", "custom.site=Oulu"))
+
+    line = user_error(run_cli("edit", one_ticket, "--add-option", "custom.site=x"))
+    shown = json.loads(ok(run_cli("show", one_ticket, "--json")))
+
+    assert "holds one value" in line
+    assert shown["custom"] == {"os": {"mac": True}, "site": "Oulu"}

@@ -199,6 +199,24 @@ def test_a_tag_removed_after_seeing_its_add_is_gone_everywhere(pair, shared, tmp
     assert ann.view(shared)["tags"] == ["hardware", "onsite"]
 
 
+def test_options_ticked_on_two_laptops_are_both_kept(pair, shared, tmp_path):
+    ann, bob = pair
+    ann.desk.edit(shared, add_options=[("custom.os", "linux")])
+    send(ann, bob, tmp_path)
+    ann.desk.edit(shared, add_options=[("custom.os", "mac")])
+    bob.desk.edit(
+        shared,
+        add_options=[("custom.os", "windows")],
+        remove_options=[("custom.os", "linux")],
+    )
+    swap(ann, bob, tmp_path)
+
+    for replica in (ann, bob):
+        view = replica.view(shared)
+        assert view["custom"]["os"] == {"mac": True, "windows": True}
+        assert view["conflicts"] == []
+
+
 def test_an_edit_concurrent_with_a_delete_survives_and_is_flagged(
     pair, shared, tmp_path
 ):

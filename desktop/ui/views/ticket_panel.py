@@ -69,6 +69,8 @@ class TicketPanel(QWidget):
     Signals:
         field_edited(str, str): a field (as `edit --set` names it) and its new text.
         tags_edited(object, object): tags added, tags removed.
+        options_edited(str, object, object): a multi-select field (`custom.<id>`),
+            the options ticked and those unticked.
         reply_sent(str, bool): the body and whether it is public.
         conflicts_clicked(): the agent asked to see the conflicts.
         draft_failed(str): a draft could not be saved; the sentence says why.
@@ -76,6 +78,7 @@ class TicketPanel(QWidget):
 
     field_edited = Signal(str, str)
     tags_edited = Signal(object, object)
+    options_edited = Signal(str, object, object)
     reply_sent = Signal(str, bool)
     conflicts_clicked = Signal()
     draft_failed = Signal(str)
@@ -324,9 +327,10 @@ class TicketPanel(QWidget):
             shown = ", ".join(sorted(value)) if isinstance(value, dict) else str(value)
             edit = QLineEdit(shown, objectName=f"custom.{key}")
             if isinstance(value, dict):
-                # TODO: multi-select custom fields are shown read-only; an agent
-                # changes their options with `offdesk edit` for now.
-                edit.setReadOnly(True)
+                edit.setToolTip(self.tr("Options, separated by commas"))
+                edit.editingFinished.connect(
+                    lambda k=key, e=edit: self._options_done(f"custom.{k}", e)
+                )
             else:
                 edit.editingFinished.connect(
                     lambda k=key, e=edit: self._text_done(f"custom.{k}", e)
@@ -406,6 +410,16 @@ class TicketPanel(QWidget):
     def _emit_field(self, field: str, value: str) -> None:
         if self.record is not None and value != (self._current(field) or ""):
             self.field_edited.emit(field, value)
+
+    def _options_done(self, field: str, edit: QLineEdit) -> None:
+        if self.record is None:
+            return
+        wanted = {o.strip() for o in edit.text().split(",") if o.strip()}
+        held = set(self.shown["custom"].get(field.removeprefix("custom."), {}))
+        if wanted != held:
+            self.options_edited.emit(
+                field, sorted(wanted - held), sorted(held - wanted)
+            )
 
     def _tags_done(self) -> None:
         if self.record is None:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from desktop import bundles
 from desktop.desk import Desk
@@ -341,3 +342,29 @@ def test_retries_after_no_network_back_off_up_to_the_sync_interval(desk_app: Des
 
     assert waits == [15_000, 30_000, 60_000, 60_000, 60_000, 60_000]
     assert not window.retry_timer.isActive()
+
+
+def test_options_of_a_multi_select_field_are_ticked_and_unticked_in_the_panel(
+    desk_app: DeskApp,
+):
+    window = desk_app.window
+    desk = Desk(desk_app.store)
+    record = desk.create(subject="Laptop won't boot", requester=REQUESTER)
+    ref = record["doc"]["provisional"]
+    desk.edit(ref, add_options=[("custom.os", "linux"), ("custom.os", "mac")])
+    choose_queue(desk_app, "all")
+    window.search.setText("boot")
+    window.apply_search()
+    window.table.select_row(0)
+    edit = window.panel.findChild(QLineEdit, "custom.os")
+    assert edit is not None and not edit.isReadOnly()
+    assert edit.text() == "linux, mac"
+
+    edit.setText("mac, windows")
+    edit.editingFinished.emit()
+
+    doc = desk_app.store.ticket_record(record["doc"]["id"])["doc"]
+    assert doc["custom"]["os"] == {"mac": True, "windows": True}
+    assert window.history_model.index(0, 1).data() == (
+        "cleared custom.os.linux; custom.os.windows=true"
+    )
