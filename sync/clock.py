@@ -12,6 +12,10 @@ from typing import NamedTuple
 
 #: A clock this far ahead of the receiving device's wall time is flagged.
 FAR_FUTURE_MS = 60 * 60 * 1000
+#: The largest clock a snapshot may carry (the year 2248; `packed` has room for
+#: it), and the largest counter: a clock beyond is refused, not flagged.
+MAX_MS = (1 << 43) - 1
+MAX_COUNTER = (1 << 20) - 1
 
 
 class Clock(NamedTuple):
@@ -29,6 +33,10 @@ class Clock(NamedTuple):
             or not all(type(v) is int and v >= 0 for v in value)
         ):
             raise ValueError(f"a clock is [milliseconds, counter], got {value!r}")
+        if value[0] > MAX_MS or value[1] > MAX_COUNTER:
+            # Every replica that received it would carry it forward for good:
+            # one bad snapshot must not push all their clocks past any year.
+            raise ValueError(f"the clock {value!r} is past the year 2248")
         return cls(value[0], value[1])
 
     def packed(self) -> int:
@@ -37,10 +45,14 @@ class Clock(NamedTuple):
         Clocks past the year 2248 (a badly wrong laptop) are clamped: the column
         only helps queries; ordering always uses the full clock.
         """
-        ms = min(self.ms, (1 << 43) - 1)
-        return (ms << 20) | min(self.counter, (1 << 20) - 1)
+        ms = min(self.ms, MAX_MS)
+        return (ms << 20) | min(self.counter, MAX_COUNTER)
 
     def successor(self) -> "Clock":
+        """The next clock value; a full counter carries into the milliseconds,
+        so a device stuck behind a fast clock never issues one others refuse."""
+        if self.counter >= MAX_COUNTER:
+            return Clock(self.ms + 1, 0)
         return Clock(self.ms, self.counter + 1)
 
 

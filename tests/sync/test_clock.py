@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync.clock import FAR_FUTURE_MS, ZERO, Clock, HybridClock
+from sync.clock import FAR_FUTURE_MS, MAX_COUNTER, MAX_MS, ZERO, Clock, HybridClock
 
 HOUR_MS = 60 * 60 * 1000
 
@@ -124,3 +124,20 @@ clocks = st.builds(
 @given(clocks, clocks)
 def test_packed_clocks_sort_like_the_clocks(a, b):
     assert (a < b) == (a.packed() < b.packed())
+
+
+@pytest.mark.parametrize(
+    "value", [[2**63, 0], [MAX_MS + 1, 0], [1_700_000_000_000, MAX_COUNTER + 1]]
+)
+def test_a_clock_past_what_any_replica_can_hold_is_refused(value):
+    with pytest.raises(ValueError, match="past the year 2248"):
+        Clock.from_json(value)
+
+
+def test_a_full_counter_carries_into_the_milliseconds():
+    clock = HybridClock(Clock(5_000, MAX_COUNTER), wall=FakeWall(1_000))
+
+    issued = clock.tick()
+
+    assert issued == Clock(5_001, 0) and issued > Clock(5_000, MAX_COUNTER)
+    assert Clock.from_json(issued.to_json()) == issued
