@@ -12,10 +12,15 @@ from typing import NamedTuple
 
 #: A clock this far ahead of the receiving device's wall time is flagged.
 FAR_FUTURE_MS = 60 * 60 * 1000
-#: The largest clock a snapshot may carry (the year 2248; `packed` has room for
-#: it), and the largest counter: a clock beyond is refused, not flagged.
-MAX_MS = (1 << 43) - 1
-MAX_COUNTER = (1 << 20) - 1
+#: The largest parts of a clock a snapshot may carry. A far-future clock is
+#: flagged, never refused (DESIGN.md §4), but one beyond what SQLite's 64-bit
+#: integers hold (a hand-made push) would break every store it reached, and
+#: the clocks of all replicas that observed it.
+MAX_MS = 1 << 62
+MAX_COUNTER = 1 << 62
+#: Where `packed` stops telling clocks apart (the year 2248, a 20-bit counter).
+_PACKED_MS = (1 << 43) - 1
+_PACKED_COUNTER = (1 << 20) - 1
 
 
 class Clock(NamedTuple):
@@ -34,9 +39,7 @@ class Clock(NamedTuple):
         ):
             raise ValueError(f"a clock is [milliseconds, counter], got {value!r}")
         if value[0] > MAX_MS or value[1] > MAX_COUNTER:
-            # Every replica that received it would carry it forward for good:
-            # one bad snapshot must not push all their clocks past any year.
-            raise ValueError(f"the clock {value!r} is past the year 2248")
+            raise ValueError(f"the clock {value!r} is larger than any store holds")
         return cls(value[0], value[1])
 
     def packed(self) -> int:
@@ -45,8 +48,8 @@ class Clock(NamedTuple):
         Clocks past the year 2248 (a badly wrong laptop) are clamped: the column
         only helps queries; ordering always uses the full clock.
         """
-        ms = min(self.ms, MAX_MS)
-        return (ms << 20) | min(self.counter, MAX_COUNTER)
+        ms = min(self.ms, _PACKED_MS)
+        return (ms << 20) | min(self.counter, _PACKED_COUNTER)
 
     def successor(self) -> "Clock":
         """The next clock value; a full counter carries into the milliseconds,

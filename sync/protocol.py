@@ -85,7 +85,9 @@ class PushRequest(_Model):
     number_floor: int = Field(
         default=0,
         ge=0,
-        le=MAX_NUMBER,
+        # Room for one full push of new tickets above it, within MAX_NUMBER.
+        le=MAX_NUMBER - MAX_PUSH,
+        strict=True,
         description="The highest ticket number the client knows. After a server "
         "reset it keeps new tickets from taking numbers that re-uploads will claim.",
     )

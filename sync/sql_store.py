@@ -324,8 +324,6 @@ class SqlServerStore:
         wanted = {s.id for s in batch} | {p for s in batch for p in s.parents}
         with self._write() as conn:
             seq = self._lock_counter(conn, "seq")
-            if number_floor and self._lock_counter(conn, "number") < number_floor:
-                self._set_counter(conn, "number", number_floor)
             known = self._known(conn, wanted)
             fresh = sorted(
                 (s for s in batch if s.id not in known), key=Snapshot.order_key
@@ -337,12 +335,27 @@ class SqlServerStore:
                 raise refuse(found)
             if not fresh:
                 return PushOutcome(0, len(batch), seq)
+            if roots and number_floor > self._lock_counter(conn, "number"):
+                log.info("push by %s raises numbers to %d", agent.email, number_floor)
+                self._set_counter(conn, "number", number_floor)
 
+            numbers, records, ticket_rows, adopted = self._number(conn, roots, fresh)
+            # The server alone decides numbers: a number record a client sends
+            # is kept only where it was adopted above (a relay after a reset).
+            stray = {
+                s.id for s in fresh if number_of(s) is not None and s.id not in adopted
+            }
+            if stray:
+                log.warning(
+                    "push by %s: %d number records not stored (not this server's)",
+                    agent.email,
+                    len(stray),
+                )
             rows = []
             for snap in fresh:
-                seq += 1
-                rows.append(_row(seq, snap))
-            numbers, records, ticket_rows = self._number(conn, roots, fresh)
+                if snap.id not in stray:
+                    seq += 1
+                    rows.append(_row(seq, snap))
             for record in records:
                 seq += 1
                 rows.append(_row(seq, record))
@@ -350,31 +363,29 @@ class SqlServerStore:
             if ticket_rows:
                 conn.execute(tickets.insert(), ticket_rows)
             self._set_counter(conn, "seq", seq)
+        stored = len(fresh) - len(stray)
         log.info(
             "push by %s: %d stored, %d known, %d numbered",
             agent.email,
-            len(fresh),
+            stored,
             len(batch) - len(fresh),
             len(numbers),
         )
-        return PushOutcome(len(fresh), len(batch) - len(fresh), seq, numbers)
+        return PushOutcome(stored, len(batch) - len(fresh), seq, numbers)
 
     def _number(
         self, conn: Connection, roots: list[Snapshot], fresh: list[Snapshot]
-    ) -> tuple[dict[str, int], list[Snapshot], list[dict[str, Any]]]:
+    ) -> tuple[dict[str, int], list[Snapshot], list[dict[str, Any]], set[SnapshotId]]:
         """Number each new ticket: adopt a relayed number if free, else the next one.
 
         A relayed number is a number record from an earlier epoch of this
         server (its data was reset), re-uploaded by a laptop together with the
         ticket's first snapshot. Keeping it spares every replica a renumbered
-        ticket and a conflict on its number.
+        ticket and a conflict on its number. Returns the numbers given, the
+        records written for them, the ticket rows and the relayed records adopted.
         """
         if not roots:
-            return {}, [], []
-        # TODO: an old number record that reaches a reset server in a later push
-        # than its ticket's first snapshot is stored beside the new number, and
-        # the ticket shows a conflict on `number` that `offdesk resolve` cannot
-        # settle; clients send both in one request, so only a hand-made push hits it.
+            return {}, [], [], set()
         relayed: dict[TicketId, Snapshot] = {}
         for snap in fresh:
             if number_of(snap) is not None:
@@ -387,6 +398,7 @@ class SqlServerStore:
         numbers: dict[str, int] = {}
         records: list[Snapshot] = []
         ticket_rows: list[dict[str, Any]] = []
+        adopted: set[SnapshotId] = set()
         for root in roots:
             if not is_ticket(root.ticket):
                 ticket_rows.append(
@@ -404,13 +416,15 @@ class SqlServerStore:
                 )
             else:
                 counter = max(counter, number)
+                if adopt is not None:
+                    adopted.add(adopt.id)
             taken.add(number)
             numbers[root.ticket] = number
             ticket_rows.append(
                 {"ticket": root.ticket, "root": root.id, "number": number}
             )
         self._set_counter(conn, "number", counter)
-        return numbers, records, ticket_rows
+        return numbers, records, ticket_rows, adopted
 
     def _lock_counter(self, conn: Connection, name: str) -> int:
         query = select(counters.c.value).where(counters.c.name == name)

@@ -1,5 +1,6 @@
 """The HTTP protocol, in process: status codes and sentences for every refusal."""
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,39 @@ def test_a_snapshot_that_does_not_match_its_id_gets_422(server: Any) -> None:
     assert response.status_code == 422
     assert "does not match its content" in response.json()["detail"]
     assert stored(store) == 0
+
+
+def test_a_clock_beyond_any_store_gets_422_and_numbering_goes_on(server: Any) -> None:
+    client, store, token = server
+    body = orjson.loads(push_body([root()]))
+    body["snapshots"][0]["snapshot"]["clock"] = [2**63, 0]
+    raw = orjson.dumps(body["snapshots"][0]["snapshot"], option=orjson.OPT_SORT_KEYS)
+    body["snapshots"][0]["id"] = hashlib.sha256(raw).hexdigest()
+
+    response = client.post(
+        "/v1/snapshots", content=orjson.dumps(body), headers=bearer(token)
+    )
+
+    assert response.status_code == 422
+    assert "larger than any store holds" in response.json()["detail"]
+    assert stored(store) == 0
+    after = client.post(
+        "/v1/snapshots", content=push_body([root()]), headers=bearer(token)
+    )
+    assert after.status_code == 200 and after.json()["numbers"]
+
+
+@pytest.mark.parametrize("floor", ['"5"', "true", str(2**53)])
+def test_a_number_floor_must_be_a_whole_number_in_range(
+    server: Any, floor: str
+) -> None:
+    client, store, token = server
+    body = b'{"snapshots": [], "number_floor": %s}' % floor.encode()
+
+    response = client.post("/v1/snapshots", content=body, headers=bearer(token))
+
+    assert response.status_code == 422
+    assert "body.number_floor" in response.json()["detail"]
 
 
 def test_a_cursor_out_of_range_gets_422(server: Any) -> None:

@@ -307,6 +307,40 @@ def test_a_relayed_number_from_before_a_reset_is_kept_when_free(
     assert number_of(records[later.ticket]) == 43
 
 
+def test_a_number_record_a_client_makes_up_is_never_stored(central: Any) -> None:
+    ann_ticket, bob_ticket = root(ms=1_000), root(BOB, ms=2_000)
+    central.push(ANN_AGENT, [ann_ticket])
+    central.push(BOB_AGENT, [bob_ticket])
+    # Ann claims Bob's ticket is #1 (it is #2), and relays a stale claim that
+    # would take a number already given, with a new ticket of hers.
+    forged = number_record(
+        bob_ticket.ticket, bob_ticket.id, 1, DeviceId("server:x"), Clock(9_000, 0)
+    )
+    third = root(ms=3_000)
+    stale = number_record(
+        third.ticket, third.id, 2, DeviceId("server:old"), Clock(4_000, 0)
+    )
+
+    done = central.push(ANN_AGENT, [forged, third, stale])
+
+    assert done.stored == 1 and done.numbers == {third.ticket: 3}
+    numbers = {
+        s.ticket: number_of(s) for s in pulled(central) if s.author == SERVER_AUTHOR
+    }
+    assert numbers == {ann_ticket.ticket: 1, bob_ticket.ticket: 2, third.ticket: 3}
+
+
+def test_a_number_floor_counts_only_for_a_push_that_brings_new_tickets(
+    central: Any,
+) -> None:
+    central.push(ANN_AGENT, [], number_floor=500)
+    first = root()
+
+    assert central.push(ANN_AGENT, [first], number_floor=10).numbers == {
+        first.ticket: 11
+    }
+
+
 def test_concurrent_servers_never_hand_out_the_same_number_or_skip_a_cursor(
     central: Any,
 ) -> None:
