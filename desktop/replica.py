@@ -16,9 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop.pipeline.config import is_reserved
 from desktop.store.store import Held, Store
+from desktop.ticket import received_problem
 from sync.history import History, TicketState, extend_linear
 from sync.ids import SnapshotId, TicketId
+from sync.patch import decode_pointer
 from sync.snapshot import Snapshot, merge_of
 
 log = logging.getLogger(__name__)
@@ -196,6 +199,10 @@ def _refusal(
     has_root: bool,
     batch: set[SnapshotId],
 ) -> str | None:
+    if not is_reserved(snap.ticket):
+        problem = _unreadable(snap)
+        if problem:
+            return problem
     if snap.is_root:
         return "the ticket already has a first snapshot" if has_root else None
     for parent in snap.parents:
@@ -212,4 +219,19 @@ def _refusal(
         return "its clock is not above its parents' clocks"
     if snap.is_merge and snap.id != merge_of(snap.ticket, parents).id:
         return "it is not the deterministic merge of its parents"
+    return None
+
+
+def _unreadable(snap: Snapshot) -> str | None:
+    """Why `snap` would leave a ticket no replica can show (a document without
+    an id, a status of 42), or None; see `ticket.received_problem`."""
+    for op in snap.patch:
+        if op["op"] == "test":
+            continue
+        path = decode_pointer(op["path"])
+        problem = received_problem(path, op["op"], op.get("value"))
+        if problem:
+            return problem
+        if not path and op["value"].get("id") != snap.ticket:
+            return "its ticket's id is not the ticket it belongs to"
     return None

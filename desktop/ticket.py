@@ -196,6 +196,109 @@ def validate(doc: dict[str, Any]) -> None:
         check_custom(field_id, value)
 
 
+#: Fields every ticket document has; a received patch may not remove them.
+REQUIRED = (
+    "id",
+    "provisional",
+    "subject",
+    "description",
+    "status",
+    "priority",
+    "requester",
+    "tags",
+    "custom",
+    "comments",
+    "created",
+)
+_TEXT_OR_NONE = ("type", "assignee", "group", "due")
+_COMMENT_FIELDS = {"author": str, "body": str, "public": bool, "created": str}
+
+
+def received_problem(path: tuple[str, ...], op: str, value: Any) -> str | None:
+    """Why a write received from another replica would leave no readable ticket.
+
+    Checked per write, not on the merged result: the check is then the same on
+    every replica whatever else it holds, so all refuse the same snapshots, and
+    two writes that each passed can never merge into one that fails. Only the
+    shape is checked (types and the fixed choices), not the agent-facing rules
+    `validate` adds, which concurrent edits may legitimately combine to break.
+    """
+    if not path:
+        if op == "remove" or not isinstance(value, dict):
+            return "it replaces the ticket with something that is no ticket"
+        missing = [f for f in REQUIRED if f not in value]
+        if missing:
+            return f"its ticket has no {missing[0]}"
+        for name, field_value in value.items():
+            problem = received_problem((name,), "add", field_value)
+            if problem:
+                return problem
+        return None
+    head = path[0]
+    if op == "remove":
+        if len(path) == 1 and head in REQUIRED:
+            return f"it removes the ticket's {head}"
+        return None
+    where = ".".join(path)
+    if len(path) == 1:
+        if head in ("tags", "custom", "comments", "requester"):
+            if not isinstance(value, dict):
+                return f"{head} must be a map"
+            for key, inner in value.items():
+                problem = received_problem((head, key), "add", inner)
+                if problem:
+                    return problem
+            return None
+        expected = _SCALARS.get(head)
+        if expected is not None and not expected(value):
+            return f"{where} cannot be {value!r}"
+        return None
+    if head in ("tags",) and len(path) == 2:
+        return None if value is True else f"{where} must be true"
+    if head == "requester" and len(path) == 2:
+        if value is None or isinstance(value, str):
+            return None
+        return f"{where} must be text"
+    if head == "custom":
+        if len(path) == 3:
+            return None if value is True else f"{where} must be true"
+        try:
+            check_custom(path[1], value)
+        except ValidationError as e:
+            return str(e)
+        return None
+    if head == "comments":
+        if len(path) == 2:
+            if not isinstance(value, dict):
+                return f"{where} must be a comment"
+            for key, kind in _COMMENT_FIELDS.items():
+                if not isinstance(value.get(key), kind):
+                    return f"{where} has no {key}"
+            return None
+        kind = {**_COMMENT_FIELDS, "deleted": bool}.get(path[2])
+        if len(path) == 3 and kind is not None and not isinstance(value, kind):
+            return f"{where} cannot be {value!r}"
+        return None
+    if head in _SCALARS:
+        return f"{head} holds one value, not {where}"
+    return None
+
+
+_SCALARS: dict[str, Any] = {
+    "id": lambda v: isinstance(v, str) and bool(v),
+    "provisional": lambda v: isinstance(v, str) and bool(v),
+    "number": lambda v: v is None or (type(v) is int and v > 0),
+    "subject": lambda v: isinstance(v, str),
+    "description": lambda v: isinstance(v, str),
+    "status": lambda v: v in STATUSES,
+    "priority": lambda v: v in PRIORITIES,
+    "type": lambda v: v is None or v in TYPES,
+    "created": lambda v: isinstance(v, str),
+    "deleted": lambda v: isinstance(v, bool),
+    **{name: (lambda v: v is None or isinstance(v, str)) for name in _TEXT_OR_NONE},
+}
+
+
 def check_custom(field_id: str, value: Any) -> None:
     """Custom values are scalars, or a map of option -> true for a multi-select."""
     if not _CUSTOM_ID.match(field_id):

@@ -343,3 +343,61 @@ def test_a_refused_snapshot_leaves_a_warning_in_the_log(ann, bob, caplog):
     with caplog.at_level("WARNING", logger="desktop.replica"):
         deliver(bob, [orphan])
     assert any(orphan.id[:12] in r.getMessage() for r in caplog.records)
+
+
+def _made(ticket: TicketId, parents: list[Snapshot], patch: list[dict]) -> Snapshot:
+    clock = max((p.clock for p in parents), default=Clock(1_000, 0)).successor()
+    return authored(ticket, [p.id for p in parents], patch, FORGER, DEVICE, clock, WHEN)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda doc: doc.pop("id"), "its ticket has no id"),
+        (lambda doc: doc.update(status=42), "status cannot be 42"),
+        (lambda doc: doc.update(subject=None), "subject cannot be None"),
+        (lambda doc: doc.update(tags=["vip"]), "tags must be a map"),
+        (lambda doc: doc["comments"].update(c1={"body": 5}), "comments.c1 has no"),
+        (lambda doc: doc.update(id="01OTHERTICKET000000000000"), "not the ticket"),
+    ],
+)
+def test_a_first_snapshot_whose_document_no_replica_could_show_is_refused(
+    ann: Replica, bob: Replica, change, reason: str
+):
+    ticket = new_ticket(ann, "Printer on fire")
+    (root,) = ann.store.history(ticket).order
+    doc = copy.deepcopy(root.patch[0]["value"])
+    change(doc)
+    bad = _made(ticket, [], [{"op": "add", "path": "", "value": doc}])
+
+    outcome = deliver(bob, [bad])
+
+    assert outcome.result is Result.INVALID
+    assert reason in outcome.rejected[bad.id]
+    assert bob.store.ticket_count() == 0
+    assert bob.desk.store.history(ticket).order == []
+
+
+@pytest.mark.parametrize(
+    ("patch", "reason"),
+    [
+        ([{"op": "remove", "path": "/subject"}], "removes the ticket's subject"),
+        ([{"op": "add", "path": "", "value": "hello"}], "no ticket"),
+        ([{"op": "add", "path": "/priority", "value": "mega"}], "priority cannot"),
+        ([{"op": "add", "path": "/subject/x", "value": 1}], "holds one value"),
+        ([{"op": "add", "path": "/custom/os/linux", "value": 1}], "must be true"),
+    ],
+)
+def test_an_edit_that_would_break_the_ticket_is_refused_and_the_rest_stays(
+    ann: Replica, bob: Replica, patch: list[dict], reason: str
+):
+    ticket = new_ticket(ann, "Printer on fire")
+    (root,) = ann.store.history(ticket).order
+    deliver(bob, [root])
+    bad = _made(ticket, [root], patch)
+    good = edit([root], "Fax on fire")
+
+    outcome = deliver(bob, [bad, good])
+
+    assert reason in outcome.rejected[bad.id]
+    assert bob.store.ticket_record(ticket)["doc"]["subject"] == "Fax on fire"
