@@ -10,7 +10,7 @@ refused whole; each snapshot is also checked against its content address.
 import gzip
 import hashlib
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -71,11 +71,23 @@ def write_bundle(
     return count
 
 
+#: The longest line a bundle may hold: a snapshot larger than a server would
+#: take in one request (16 MiB) is no snapshot, and a line read whole before
+#: that check could be a gigabyte unpacked from a megabyte of gzip.
+MAX_LINE = 16 * 2**20
+
+
 def read_bundle(source: Path | BinaryIO) -> tuple[BundleHeader, list[Snapshot]]:
-    """Read and verify a whole bundle, or raise BundleError saying what is wrong."""
+    """Read and verify a whole bundle, or raise BundleError saying what is wrong.
+
+    Lines are read one at a time, at most MAX_LINE long, and parsed as they
+    come; after the first bad one the rest is only hashed, so a damaged or
+    hostile file costs no more memory than its good snapshots. The checksum and
+    count are still judged before any line's own fault is reported.
+    """
     try:
         with gzip.open(source, "rb") as f:
-            data = f.read()
+            return _read(f)
     except FileNotFoundError:
         raise BundleError("no such bundle file") from None
     except IsADirectoryError:
@@ -89,40 +101,74 @@ def read_bundle(source: Path | BinaryIO) -> tuple[BundleHeader, list[Snapshot]]:
     except OSError as e:
         raise BundleError(f"reading it failed ({e.strerror or e})") from None
 
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    if len(lines) < 2:
+
+def _read(f: BinaryIO) -> tuple[BundleHeader, list[Snapshot]]:
+    lines = _lines(f)
+    first = next(lines, None)
+    if first is None:
         raise BundleError("the bundle is truncated (no header or no trailer)")
-    header = _header(lines[0])
+    header = _header(first)
+    digest = hashlib.sha256(first + b"\n")
+    snapshots: list[Snapshot] = []
+    fault: BundleError | None = None
+    count = 0
+    previous: bytes | None = None
+    for raw in lines:
+        if previous is not None:
+            digest.update(previous + b"\n")
+            count += 1
+            if fault is None:
+                try:
+                    snapshots.append(_snapshot(previous, count + 1))
+                except BundleError as e:
+                    fault, snapshots = e, []
+        previous = raw
+    if previous is None:
+        raise BundleError("the bundle is truncated (no header or no trailer)")
     try:
-        trailer = parse_json(lines[-1])
+        trailer = parse_json(previous)
     except orjson.JSONDecodeError:
         trailer = None
     if not isinstance(trailer, dict) or trailer.get("end") is not True:
         raise BundleError("the bundle is truncated (its trailer is missing)")
-    body = lines[:-1]
-    digest = hashlib.sha256()
-    for raw in body:
-        digest.update(raw + b"\n")
-    if trailer.get("count") != len(body) - 1:
+    if trailer.get("count") != count:
         raise BundleError(
             f"the bundle says it holds {trailer.get('count')} snapshots but has "
-            f"{len(body) - 1}; it was cut or edited"
+            f"{count}; it was cut or edited"
         )
     if trailer.get("sha256") != digest.hexdigest():
         raise BundleError("the bundle's checksum does not match; it was altered")
-
-    snapshots = []
-    for number, raw in enumerate(body[1:], start=2):
-        try:
-            entry = parse_json(raw)
-            snapshots.append(from_body(entry["snapshot"], entry["id"]))
-        except (orjson.JSONDecodeError, KeyError, TypeError) as e:
-            raise BundleError(f"line {number} of the bundle is not a snapshot") from e
-        except SnapshotError as e:
-            raise BundleError(f"line {number} of the bundle: {e}") from e
+    if fault is not None:
+        raise fault
     return header, snapshots
+
+
+def _lines(f: BinaryIO) -> Iterator[bytes]:
+    """The file's lines without their newlines, each at most MAX_LINE long."""
+    number = 0
+    while True:
+        raw = f.readline(MAX_LINE + 1)
+        if not raw:
+            return
+        number += 1
+        if raw.endswith(b"\n"):
+            raw = raw[:-1]
+        elif len(raw) > MAX_LINE:
+            raise BundleError(
+                f"line {number} of the bundle is over {MAX_LINE // 2**20} MiB; "
+                "no snapshot is that large"
+            )
+        yield raw
+
+
+def _snapshot(raw: bytes, number: int) -> Snapshot:
+    try:
+        entry = parse_json(raw)
+        return from_body(entry["snapshot"], entry["id"])
+    except (orjson.JSONDecodeError, KeyError, TypeError) as e:
+        raise BundleError(f"line {number} of the bundle is not a snapshot") from e
+    except SnapshotError as e:
+        raise BundleError(f"line {number} of the bundle: {e}") from e
 
 
 def _header(raw: bytes) -> BundleHeader:

@@ -210,3 +210,21 @@ def test_a_snapshot_with_an_extreme_clock_reads_back_unchanged(clock: list[int])
     lines[1] = orjson.dumps(entry)
     _, snaps = read_bundle(io.BytesIO(resealed(lines[:2])))
     assert snaps[0].clock == Clock(*clock)
+
+
+def test_a_line_longer_than_any_snapshot_is_refused_without_reading_it_whole():
+    """A gzip bomb: a few kilobytes that unpack to one line of 40 MiB."""
+    lines = plain_lines()
+    bomb = gzip.compress(lines[0] + b"\n" + b"x" * (40 * 2**20) + b"\n", 9)
+    assert len(bomb) < 100_000
+
+    with pytest.raises(BundleError, match="line 2 of the bundle is over 16 MiB"):
+        read_bundle(io.BytesIO(bomb))
+
+
+def test_garbage_after_the_header_is_judged_by_the_checksum_first():
+    lines = plain_lines()
+    garbage = [lines[0], b"not json", *lines[1:]]
+
+    with pytest.raises(BundleError, match="holds 4 snapshots but has 5"):
+        read_bundle(io.BytesIO(gzip.compress(b"\n".join(garbage) + b"\n")))
