@@ -261,6 +261,10 @@ class MainWindow(QMainWindow):
         self.search_hint.setVisible(bool(parsed.problems))
         self._reselect = self.table.current_ticket() or self._reselect
         query = query_for_search(text, self.agent, self.current_queue_query())
+        if parsed.sort is not None:
+            self.table.clear_header_sort()
+        elif (chosen := self.table.header_sort()) is not None:
+            query = query.with_sort(chosen)  # a clicked column stays in force
         self.list_model.load(query)
 
     def _query_applied(self) -> None:

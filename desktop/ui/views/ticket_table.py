@@ -7,7 +7,7 @@ less, the other columns narrow towards their titles to make room.
 
 import logging
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -123,6 +123,23 @@ class TicketTable(QTableView):
                 self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text
             )
             painter.end()
+
+    def header_sort(self) -> str | None:
+        """The order the agent chose by clicking a column title, as `sort:` spells
+        it, or None while no column shows a sort arrow."""
+        header = self.horizontalHeader()
+        column = header.sortIndicatorSection()
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column][1] is None:
+            return None
+        descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        return ("-" if descending else "") + str(COLUMNS[column][1])
+
+    def clear_header_sort(self) -> None:
+        """Take the arrow away without re-sorting (a typed `sort:` rules now)."""
+        header = self.horizontalHeader()
+        with QSignalBlocker(header):
+            header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        header.viewport().update()
 
     def selected_tickets(self) -> list[str]:
         rows = sorted({i.row() for i in self.selectionModel().selectedRows()})

@@ -368,3 +368,24 @@ def test_options_of_a_multi_select_field_are_ticked_and_unticked_in_the_panel(
     assert window.history_model.index(0, 1).data() == (
         "cleared custom.os.linux; custom.os.windows=true"
     )
+
+
+def test_a_column_sort_stays_while_the_search_changes(desk_app: DeskApp):
+    window = desk_app.window
+    choose_queue(desk_app, "all")
+    window.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # Subject
+    assert window.list_model.query.sort == "subject"
+
+    for text in ("printer", ""):
+        window.search.setText(text)
+        window.apply_search()
+        assert window.list_model.query.sort == "subject", text
+    shown = [
+        window.list_model.row(i).subject for i in range(window.list_model.rowCount())
+    ]
+    assert shown == sorted(shown, key=str.casefold) or shown == sorted(shown)
+
+    window.search.setText("sort:-ref")
+    window.apply_search()
+    assert window.list_model.query.sort == "-ref"
+    assert window.table.header_sort() is None
