@@ -128,6 +128,8 @@ def display_env(xvfb: bool) -> tuple[dict[str, str], subprocess.Popen[bytes] | N
     env["OFFDESK_LANG"] = "en"
     if not xvfb:
         return {**env, "QT_QPA_PLATFORM": "offscreen"}, None
+    if shutil.which("Xvfb") is None:
+        sys.exit("--xvfb needs Xvfb (Debian package xvfb): apt-get install xvfb")
     display = ":97"
     server = subprocess.Popen(
         ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
