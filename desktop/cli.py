@@ -5,6 +5,7 @@ stderr saying what to do), 2 a usage mistake (argparse's own message).
 """
 
 import argparse
+import codecs
 import logging
 import os
 import sys
@@ -171,6 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--skip-bad", action="store_true", help="import the good rows, list the bad"
+    )
+    p.add_argument(
+        "--encoding",
+        type=_encoding,
+        metavar="NAME",
+        help="the file's text encoding, e.g. cp1252 "
+        "(default: UTF-8, or UTF-16 with a byte-order mark)",
     )
 
     p = command("export", "write every ticket with its whole history as JSON lines")
@@ -347,6 +355,14 @@ def _assignment(item: str) -> tuple[str, str]:
     return field.strip(), value
 
 
+def _encoding(name: str) -> str:
+    """A text encoding Python knows; anything else is a usage mistake."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"{name!r} is not a known encoding") from None
+
+
 def cmd_edit(args: argparse.Namespace, desk: Desk) -> None:
     options = args.add_option or args.remove_option
     if not (args.sets or args.add_tag or args.remove_tag or options):
@@ -426,7 +442,12 @@ def cmd_import(args: argparse.Namespace, desk: Desk) -> int:
     from desktop.importer import import_file
 
     report = import_file(
-        desk, Path(args.file), args.format, args.maps, skip_bad=args.skip_bad
+        desk,
+        Path(args.file),
+        args.format,
+        args.maps,
+        skip_bad=args.skip_bad,
+        encoding=args.encoding,
     )
     for bad in report.bad:
         reason = terminal_safe(bad.reason)

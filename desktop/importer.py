@@ -2,15 +2,19 @@
 
 Rows are parsed and validated first; only when every row is good (or, with
 `skip_bad`, for the good ones) are tickets written, in one transaction, so a
-failed import leaves the store exactly as it was. JSON lines written by
-`offdesk export` carry whole histories and go in through `replica.receive`.
+failed import leaves the store exactly as it was. The window imports in
+batches instead, so it can show progress and stop on Cancel. JSON lines
+written by `offdesk export` carry whole histories and go in through
+`replica.receive`. Spreadsheet exports come in many shapes: the separator is
+read off the header line and the encoding off a byte-order mark, or named.
 """
 
+import codecs
 import csv
 import io
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +75,13 @@ class ImportReport:
     bad: list[BadRow] = field(default_factory=list)
     #: Quarantine items of rows that parsed but a pipeline stage stopped.
     quarantined: list[int] = field(default_factory=list)
+    #: True when the caller stopped a batched import before its end.
+    cancelled: bool = False
+
+
+#: Field separators a spreadsheet may have chosen for its "CSV"; the header
+#: line tells which one a file uses.
+DELIMITERS = (",", ";", "\t", "|")
 
 
 def parse_maps(maps: list[str]) -> dict[str, str]:
@@ -93,33 +104,68 @@ def parse_maps(maps: list[str]) -> dict[str, str]:
     return mapping
 
 
-def import_file(
-    desk: Desk, path: Path, fmt: str, maps: list[str], *, skip_bad: bool = False
-) -> ImportReport:
-    mapping = parse_maps(maps)
+def read_text(path: Path, encoding: str | None = None) -> str:
+    """The file's text: UTF-8 (with or without a byte-order mark) or UTF-16 by
+    its mark unless `encoding` names another; a wrong guess is an error that
+    says what to try, never text quietly garbled."""
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UserError(
+                f"--encoding: {encoding!r} is not a known encoding"
+            ) from None
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
-    except UnicodeDecodeError as e:
-        raise UserError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from e
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a directory, not a file") from None
     except OSError as e:
         raise UserError(f"{path}: cannot read ({e.strerror})") from e
+    if encoding is None:
+        marked = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        encoding = "utf-16" if marked else "utf-8-sig"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as e:
+        name = "UTF-8" if encoding == "utf-8-sig" else encoding
+        raise UserError(
+            f"{path}: not {name} text ({e.reason} at byte {e.start}); name the "
+            "file's encoding, e.g. --encoding cp1252 for a Windows spreadsheet"
+        ) from e
 
+
+def import_file(
+    desk: Desk,
+    path: Path,
+    fmt: str,
+    maps: list[str],
+    *,
+    skip_bad: bool = False,
+    encoding: str | None = None,
+    batch: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import `path`; with `batch`, write that many rows a transaction, report
+    `progress(done, total)` after each and stop between them once `cancelled()`
+    says so (what was written stays). Without it, all or nothing."""
+    mapping = parse_maps(maps)
+    text = read_text(path, encoding)
     rows = _csv_rows(text, mapping) if fmt == "csv" else _jsonl_rows(text, mapping)
 
     author = desk.agent
-    docs: list[tuple[int, dict[str, Any]]] = []
-    histories: list[tuple[int, list[Snapshot]]] = []
+    parsed: list[tuple[int, dict[str, Any] | list[Snapshot]]] = []
     report = ImportReport()
     for line, row in rows:
         try:
             if isinstance(row, BadRow):
                 raise ValidationError("row", row.reason)
             if "snapshots" in row:
-                histories.append((line, _history(row)))
+                parsed.append((line, _history(row)))
             else:
-                docs.append((line, _document(row, author)))
+                parsed.append((line, _document(row, author)))
         except (UserError, SyncError) as e:
             if not skip_bad:
                 raise ImportFileError(
@@ -128,31 +174,58 @@ def import_file(
                 ) from e
             report.bad.append(BadRow(line, str(e)))
 
-    with desk.store.write():
-        written, report.quarantined = _write_documents(
-            desk, author, [d for _, d in docs]
-        )
-        report.imported += written
-        for line, snaps in histories:
-            outcomes = receive(desk.store, snaps)
-            refused = {k: v for o in outcomes for k, v in o.rejected.items()}
-            if refused and not skip_bad:
-                raise ImportFileError(
-                    f"{path} line {line}: snapshot {next(iter(refused))[:12]} "
-                    f"refused: {next(iter(refused.values()))}; nothing was imported"
-                )
-            for sid, reason in refused.items():
-                report.bad.append(BadRow(line, f"snapshot {sid[:12]}: {reason}"))
-            report.imported += sum(
-                o.result == "new" and not is_reserved(o.ticket) for o in outcomes
+    size = batch or max(len(parsed), 1)
+    for start in range(0, len(parsed), size):
+        if cancelled is not None and cancelled():
+            report.cancelled = True
+            break
+        with desk.store.write():
+            _write_rows(
+                desk, author, path, parsed[start : start + size], report, skip_bad
             )
+        if progress is not None:
+            progress(min(start + size, len(parsed)), len(parsed))
     log.info("imported %d tickets from %s", report.imported, path)
     return report
 
 
+def _write_rows(
+    desk: Desk,
+    author: str,
+    path: Path,
+    rows: list[tuple[int, dict[str, Any] | list[Snapshot]]],
+    report: ImportReport,
+    skip_bad: bool,
+) -> None:
+    """Write parsed rows in the caller's transaction: new tickets through the
+    pipeline, exported histories through `receive`."""
+    docs = [row for _, row in rows if isinstance(row, dict)]
+    written, held = _write_documents(desk, author, docs)
+    report.imported += written
+    report.quarantined += held
+    for line, snaps in rows:
+        if isinstance(snaps, dict):
+            continue
+        outcomes = receive(desk.store, snaps)
+        refused = {k: v for o in outcomes for k, v in o.rejected.items()}
+        if refused and not skip_bad:
+            raise ImportFileError(
+                f"{path} line {line}: snapshot {next(iter(refused))[:12]} "
+                f"refused: {next(iter(refused.values()))}; nothing was imported"
+            )
+        for sid, reason in refused.items():
+            report.bad.append(BadRow(line, f"snapshot {sid[:12]}: {reason}"))
+        report.imported += sum(
+            o.result == "new" and not is_reserved(o.ticket) for o in outcomes
+        )
+
+
 def _csv_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, Any]]:
     # newline="" keeps U+2028 and friends inside fields, as the csv module expects.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True
+    )
     try:
         header = next(reader)
     except StopIteration:
@@ -190,6 +263,13 @@ def _csv_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, Any]]:
             line,
             {targets[c]: v for c, v in zip(columns, values, strict=True) if targets[c]},
         )
+
+
+def _delimiter(header: str) -> str:
+    """The separator the header line uses most, outside quotes (comma on a tie),
+    so a semicolon- or tab-separated export reads as the agent expects."""
+    outside = "".join(header.split('"')[::2])
+    return max(DELIMITERS, key=lambda d: (outside.count(d), d == ","))
 
 
 def _jsonl_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, Any]]:

@@ -8,8 +8,6 @@ sentence, for the banner; anything else is a bug and goes to the crash dialog
 through `sys.excepthook`.
 """
 
-import csv
-import io
 import logging
 import sys
 import threading
@@ -196,12 +194,13 @@ class DeskService(QObject):
         )
 
     def import_file(
-        self, path: Path, fmt: str, maps: list[str], *, agent_fallback: bool = False
+        self, path: Path, fmt: str, maps: list[str], *, encoding: str | None = None
     ) -> int:
         """Import in batches so progress shows and Cancel stops between batches.
 
         Each batch is its own transaction: a cancel keeps the batches already
-        imported and says how many.
+        imported and says how many. Bad rows are skipped and listed, rows a
+        pipeline stage stops wait in quarantine.
         """
         # TODO: a cancelled import keeps the batches it finished; an agent who
         # wants all-or-nothing must use `offdesk import` on the command line.
@@ -210,33 +209,34 @@ class DeskService(QObject):
         cancel = self._import_cancel = threading.Event()
 
         def task(job: Job) -> dict[str, Any]:
-            batches = _batches(path, fmt)
-            total = sum(len(b) for b in batches[1])
-            done = imported = 0
-            skipped: list[str] = []
-            tmp = job.store.data_dir / "import-batch.tmp"
-            try:
-                for rows in batches[1]:
-                    if cancel.is_set() or job.cancelled.is_set():
-                        break
-                    tmp.write_text(batches[0] + "".join(rows), encoding="utf-8")
-                    report = import_file(job.desk, tmp, fmt, maps, skip_bad=True)
-                    imported += report.imported
-                    skipped += [f"{b.reason}" for b in report.bad]
-                    done += len(rows)
-                    # Emitted from the worker; Qt queues it to the GUI thread.
-                    self.import_progressed.emit(done, total)
-            finally:
-                tmp.unlink(missing_ok=True)
+            report = import_file(
+                job.desk,
+                path,
+                fmt,
+                maps,
+                skip_bad=True,
+                encoding=encoding,
+                batch=IMPORT_BATCH,
+                # Emitted from the worker; Qt queues it to the GUI thread.
+                progress=self.import_progressed.emit,
+                cancelled=lambda: cancel.is_set() or job.cancelled.is_set(),
+            )
             return {
-                "imported": imported,
-                "skipped": skipped,
-                "cancelled": cancel.is_set() or job.cancelled.is_set(),
+                "imported": report.imported,
+                "skipped": [f"line {b.line}: {b.reason}" for b in report.bad],
+                "quarantined": len(report.quarantined),
+                "cancelled": report.cancelled,
             }
 
         def failed(e: BaseException) -> None:
             self.import_finished.emit(
-                {"imported": 0, "skipped": [], "cancelled": False, "error": str(e)}
+                {
+                    "imported": 0,
+                    "skipped": [],
+                    "quarantined": 0,
+                    "cancelled": False,
+                    "error": str(e),
+                }
             )
 
         return self._run(in_bulk(task), self.import_finished, failed)
@@ -273,33 +273,3 @@ class DeskService(QObject):
                 sys.excepthook(type(e), e, e.__traceback__)
 
         return self.executor.submit(task, done, error)
-
-
-def _batches(path: Path, fmt: str) -> tuple[str, list[list[str]]]:
-    """The file's header (CSV) and its records in groups of IMPORT_BATCH.
-
-    CSV records are split with the csv module, so a quoted newline stays in
-    its row.
-    """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as e:
-        raise UserError(f"{path}: cannot read ({e.strerror})") from e
-    except UnicodeDecodeError as e:
-        raise UserError(f"{path}: not UTF-8 text") from e
-    if fmt == "jsonl":
-        lines = [ln + "\n" for ln in text.splitlines() if ln.strip()]
-        return "", _chunks(lines)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records = []
-    for row in reader:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow(row)
-        records.append(out.getvalue())
-    if not records:
-        return "", []
-    return records[0], _chunks(records[1:])
-
-
-def _chunks(rows: list[str]) -> list[list[str]]:
-    return [rows[i : i + IMPORT_BATCH] for i in range(0, len(rows), IMPORT_BATCH)]

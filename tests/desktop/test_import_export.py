@@ -362,3 +362,102 @@ def test_text_with_unicode_line_separators_survives_export_and_import(
 
     assert report.imported == 1
     assert all_shown(target) == all_shown(source)
+
+
+# -- spreadsheet exports in their many shapes ---------------------------------
+
+SPREADSHEET_ROWS = [
+    ("Café printer", "Zoë Müller <zoe@example.com>"),
+    ("Imprimante cassée; urgent", "Éric <eric@example.com>"),
+]
+
+
+def _subjects(store: Store) -> list[str]:
+    return sorted(r["doc"]["subject"] for r in find(store, TicketFilter()))
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_a_csv_separated_by_semicolons_tabs_or_bars_imports_like_commas(
+    desk: Desk, store: Store, tmp_path: Path, delimiter: str
+):
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=delimiter)
+        writer.writerow(["subject", "requester"])
+        writer.writerows(SPREADSHEET_ROWS)
+
+    report = import_file(desk, path, "csv", [])
+
+    assert report.imported == 2 and not report.bad
+    assert _subjects(store) == sorted(s for s, _ in SPREADSHEET_ROWS)
+
+
+def test_a_utf16_file_with_its_byte_order_mark_imports(
+    desk: Desk, store: Store, tmp_path: Path
+):
+    text = "subject\trequester\r\n" + "".join(
+        f"{s}\t{r}\r\n" for s, r in SPREADSHEET_ROWS
+    )
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(text.encode("utf-16"))  # Excel's "Unicode text"
+
+    assert import_file(desk, path, "csv", []).imported == 2
+    assert _subjects(store) == sorted(s for s, _ in SPREADSHEET_ROWS)
+
+
+def test_a_windows_spreadsheet_file_is_refused_until_its_encoding_is_named(
+    desk: Desk, store: Store, tmp_path: Path
+):
+    path = tmp_path / "windows.csv"
+    path.write_bytes(
+        b"subject,requester\r\n"
+        + "".join(f'"{s}","{r}"\r\n' for s, r in SPREADSHEET_ROWS).encode("cp1252")
+    )
+
+    with pytest.raises(UserError, match="--encoding cp1252"):
+        import_file(desk, path, "csv", [])
+    assert _subjects(store) == []
+
+    assert import_file(desk, path, "csv", [], encoding="cp1252").imported == 2
+    assert _subjects(store) == sorted(s for s, _ in SPREADSHEET_ROWS)
+
+
+def test_an_unknown_encoding_is_a_usage_error_in_the_cli(
+    run_cli: RunCli, cli_dir: Path, tmp_path: Path
+):
+    path = tmp_path / "t.csv"
+    path.write_text("subject,requester\nHi,Bob <bob@example.com>\n")
+
+    result = run_cli("import", str(path), "--format", "csv", "--encoding", "klingon")
+
+    assert result.returncode == 2
+    assert "'klingon' is not a known encoding" in result.stderr
+    assert json.loads(run_cli("list", "--json").stdout) == []
+
+
+def test_a_batched_import_reports_progress_and_stops_when_cancelled(
+    desk: Desk, store: Store, tmp_path: Path
+):
+    path = tmp_path / "many.csv"
+    path.write_text(
+        "subject,requester\n"
+        + "".join(f"Ticket {i},Bob <bob@example.com>\n" for i in range(25))
+        + "one,two,three\n"  # a bad row: three columns under two
+    )
+    seen: list[tuple[int, int]] = []
+
+    report = import_file(
+        desk,
+        path,
+        "csv",
+        [],
+        skip_bad=True,
+        batch=10,
+        progress=lambda done, total: seen.append((done, total)),
+        cancelled=lambda: len(seen) == 2,
+    )
+
+    assert seen == [(10, 25), (20, 25)]
+    assert report.cancelled and report.imported == 20
+    assert [b.line for b in report.bad] == [27]
+    assert len(_subjects(store)) == 20

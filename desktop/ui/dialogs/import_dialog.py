@@ -23,6 +23,9 @@ from desktop.ui.service import DeskService
 
 log = logging.getLogger(__name__)
 
+#: Skipped rows listed by line in the dialog; the rest are counted.
+SKIPPED_SHOWN = 5
+
 
 class ImportDialog(QDialog):
     """Runs `DeskService.import_file` and follows its progress signals."""
@@ -38,6 +41,17 @@ class ImportDialog(QDialog):
         self.format = QComboBox(objectName="format")
         self.format.addItem("CSV", "csv")
         self.format.addItem(self.tr("JSON lines"), "jsonl")
+        self.encoding = QComboBox(objectName="encoding")
+        for label, codec in (
+            (self.tr("Automatic (UTF-8 or UTF-16)"), None),
+            (self.tr("Windows, Western European (cp1252)"), "cp1252"),
+            (self.tr("Windows, Central European (cp1250)"), "cp1250"),
+            (self.tr("Windows, Cyrillic (cp1251)"), "cp1251"),
+            (self.tr("Latin-1 (ISO 8859-1)"), "latin-1"),
+            (self.tr("Chinese (GB 18030)"), "gb18030"),
+            (self.tr("Japanese (Shift JIS)"), "shift_jis"),
+        ):
+            self.encoding.addItem(label, codec)
         self.maps = QPlainTextEdit(objectName="maps")
         self.maps.setPlaceholderText(
             self.tr("One COLUMN=FIELD per line, e.g. opening_comment=description")
@@ -58,6 +72,7 @@ class ImportDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(self.tr("File"), row)
         form.addRow(self.tr("Format"), self.format)
+        form.addRow(self.tr("Encoding"), self.encoding)
         form.addRow(self.tr("Columns"), self.maps)
         form.addRow(self.progress)
         form.addRow(self.result)
@@ -85,7 +100,10 @@ class ImportDialog(QDialog):
         self.progress.setRange(0, 0)
         maps = [m.strip() for m in self.maps.toPlainText().splitlines() if m.strip()]
         self.service.import_file(
-            Path(self.path.text().strip()), str(self.format.currentData()), maps
+            Path(self.path.text().strip()),
+            str(self.format.currentData()),
+            maps,
+            encoding=self.encoding.currentData(),
         )
 
     def _cancel(self) -> None:
@@ -104,10 +122,25 @@ class ImportDialog(QDialog):
         self.start.setEnabled(True)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
+        self.cancel.setText(self.tr("Close"))
+        if report.get("error"):
+            failure = self.tr("Nothing was imported: %1")
+            self.result.setText(failure.replace("%1", report["error"]))
+            return
         text = self.tr("Imported %n ticket(s).", "", report["imported"])
         if report["skipped"]:
-            text += " " + self.tr("%n row(s) skipped.", "", len(report["skipped"]))
+            text += " " + self.tr("%n row(s) skipped:", "", len(report["skipped"]))
+            shown = report["skipped"][:SKIPPED_SHOWN]
+            text += "\n" + "\n".join(shown)
+            if len(report["skipped"]) > len(shown):
+                more = len(report["skipped"]) - len(shown)
+                text += "\n" + self.tr("…and %n more.", "", more)
+        if report["quarantined"]:
+            text += "\n" + self.tr(
+                "%n row(s) held in Quarantine by the pipeline.",
+                "",
+                report["quarantined"],
+            )
         if report["cancelled"]:
-            text += " " + self.tr("Cancelled; the tickets above were kept.")
+            text += "\n" + self.tr("Cancelled; the tickets above were kept.")
         self.result.setText(text)
-        self.cancel.setText(self.tr("Close"))

@@ -1,5 +1,6 @@
 """Rules files: YAML or JSON, checked whole, every mistake naming its rule and line."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -196,3 +197,20 @@ def test_an_empty_file_means_no_rules(tmp_path: Path):
     path.write_text("", encoding="utf-8")
 
     assert load_rules(path) == {}
+
+
+def test_aliases_that_expand_a_billion_times_are_refused_quickly_with_a_line():
+    # Nine levels of nine aliases: 9**9 values if built out, hours of work.
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]']
+    for level in range(1, 9):
+        refs = ",".join([f"*a{level - 1}"] * 9)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    text = "\n".join(lines) + "\n"
+
+    started = time.monotonic()
+    found = problems(text)
+
+    assert time.monotonic() - started < 10
+    assert len(found) == 1
+    assert found[0].startswith("line ")
+    assert "too many values" in found[0]

@@ -1,5 +1,6 @@
 """Dialogs: first run with the samples, import with progress, settings, crash."""
 
+import json
 from pathlib import Path
 
 from desktop.store.store import Store
@@ -61,7 +62,41 @@ def test_an_import_of_a_missing_file_says_so_and_ends(qtbot, desk_app: DeskApp):
     dialog.path.setText("/nonexistent/tickets.csv")
     dialog.begin()
     assert not dialog.running
-    assert "cannot read" in desk_app.window.banner.message
+    assert "no such file" in desk_app.window.banner.message
+    assert "Nothing was imported" in dialog.result.text()
+
+
+def test_the_import_dialog_lists_skipped_rows_by_line_and_keeps_text_whole(
+    qtbot, desk_app: DeskApp, tmp_path: Path
+):
+    """The window imports in batches through the same reader as the CLI: a
+    U+2028 inside a JSON string stays in its ticket, and each bad row is named
+    by its line in the file."""
+    path = tmp_path / "tickets.jsonl"
+    good = {
+        "subject": "Two lines",
+        "description": "first\u2028second",
+        "requester": "Bob <bob@example.com>",
+    }
+    bad = {"subject": "No such status", "requester": "b@example.com", "status": "x"}
+    path.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in (good, bad, good)) + "\n",
+        encoding="utf-8",
+    )
+    dialog = ImportDialog(desk_app.service, desk_app.window)
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(path))
+    dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))
+    with qtbot.waitSignal(desk_app.service.import_finished):
+        dialog.begin()
+
+    text = dialog.result.text()
+    assert "Imported 2 ticket(s)." in text
+    assert "1 row(s) skipped:" in text and "line 2: status:" in text
+    from desktop.store.queries import TicketFilter, find
+
+    found = find(desk_app.store, TicketFilter(search="lines"))
+    assert [r["doc"]["description"] for r in found] == ["first\u2028second"] * 2
 
 
 def test_settings_dialog_reorders_and_toggles_pipeline_stages(qtbot):
