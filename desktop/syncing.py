@@ -42,7 +42,7 @@ from sync.protocol import (
     SERVER_AUTHOR,
     number_of,
 )
-from sync.snapshot import Snapshot, from_body
+from sync.snapshot import Snapshot, from_body, is_genesis
 
 log = logging.getLogger(__name__)
 
@@ -317,9 +317,11 @@ class _Sync:
 
     def _foreign(self, snap: Snapshot) -> bool:
         """Authored by someone the server will take it only from (DESIGN.md §6)."""
-        if snap.is_merge or snap.author == SERVER_AUTHOR or self.admin:
+        # The shared first snapshot of a settings history is nobody's work:
+        # held back, it would hold back every rule change made on top of it.
+        if self.admin or snap.is_merge or is_genesis(snap):
             return False
-        return email_of(snap.author) != self.email
+        return snap.author != SERVER_AUTHOR and email_of(snap.author) != self.email
 
     def _with_numbers(
         self, out: list[Snapshot], early: set[str]

@@ -381,3 +381,22 @@ def test_a_sync_that_numbers_many_tickets_lists_a_few_and_sums_up_the_rest():
         "(sync --json lists them all)"
     )
     assert len(summary.to_json()["numbers"]) == 507
+
+
+def test_team_rules_loaded_with_an_ordinary_token_reach_every_laptop(
+    central: ServerProcess, make_replica: MakeReplica
+) -> None:
+    """A settings history starts from a shared first snapshot nobody authored;
+    it must travel like a merge, or every rule change on top of it waits."""
+    from desktop.pipeline import config
+
+    ann, bob = three(central, make_replica)[:2]
+    rules = {"routing": [{"name": "vpn", "when": {"text": "vpn"}, "set": {}}]}
+    with ann.store.write():
+        config.write_doc(ann.store, config.RULES, rules, ANN)
+
+    summary = ann.sync()
+    assert summary.deferred == 0 and summary.sent >= 2
+    bob.sync()
+
+    assert config.read_doc(bob.store, config.RULES) == rules
