@@ -18,13 +18,21 @@ from desktop import datadir, render, search_syntax
 from desktop.cli_common import emit, sort_order, terminal_safe, whole_number
 from desktop.desk import Desk
 from desktop.errors import UserError
-from desktop.store.store import Store
+from desktop.store.store import DB_NAME, Store
 from desktop.ticket import PRIORITIES, SORTS, STATUSES, TYPES
 
 if TYPE_CHECKING:
     from desktop.store.queries import TicketFilter
 
 log = logging.getLogger(__name__)
+
+#: Commands that read or change tickets already kept: on a data dir with no
+#: store they say so, where opening would quietly make an empty one (a
+#: mistyped --data-dir would otherwise show "no tickets").
+ON_TICKETS = (
+    *("list", "show", "log", "diff", "export", "edit", "comment"),
+    *("revert", "delete", "restore", "resolve"),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -218,7 +226,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop.cli_sync import run_server_command
 
             return run_server_command(args)
-        with Store(datadir.resolve(args.data_dir)) as store:
+        data_dir = datadir.resolve(args.data_dir)
+        if args.command in ON_TICKETS and not (data_dir / DB_NAME).exists():
+            raise UserError(
+                f"there are no tickets at {data_dir} yet: check --data-dir, or "
+                'start there with: offdesk init --agent "Name <email>"'
+            )
+        with Store(data_dir) as store:
             return run(args, Desk(store))
     except UserError as e:
         print(f"offdesk: {terminal_safe(str(e))}", file=sys.stderr)
@@ -397,8 +411,8 @@ def cmd_log(args: argparse.Namespace, desk: Desk) -> None:
 
 
 def cmd_diff(args: argparse.Namespace, desk: Desk) -> None:
-    ops = desk.diff(args.ref, args.a, args.b)
-    emit(args, ops, render.ops_text(ops) or "no differences")
+    before, ops = desk.diff(args.ref, args.a, args.b)
+    emit(args, ops, render.ops_text(ops, before) or "no differences")
 
 
 def cmd_revert(args: argparse.Namespace, desk: Desk) -> None:

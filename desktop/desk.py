@@ -25,6 +25,7 @@ from desktop.ticket import (
     set_option,
     validate,
 )
+from sync.auth import email_of
 from sync.history import History, TicketState, normalize
 from sync.ids import SnapshotId, TicketId
 from sync.patch import (
@@ -162,10 +163,17 @@ class Desk:
         add_options: list[tuple[str, str]] | None = None,
         remove_options: list[tuple[str, str]] | None = None,
     ) -> dict[str, Any]:
-        """Set fields, tags and multi-select options (field, option) in one change."""
+        """Set fields, tags and multi-select options (field, option) in one change.
+
+        `assignee=me` assigns the ticket to this agent, as `assignee:me` finds it.
+        """
+        agent = self.agent
 
         def change(doc: dict[str, Any]) -> None:
+            _refuse_if_deleted(doc)
             for field, value in sets or ():
+                if field == "assignee" and value.strip().casefold() in ("me", "mine"):
+                    value = email_of(agent) or agent
                 set_field(doc, field, value)
             for tag in add_tags or ():
                 doc["tags"][check_tag(tag)] = True
@@ -180,12 +188,12 @@ class Desk:
 
     def comment(self, ref: str, body: str, *, public: bool) -> dict[str, Any]:
         author = self.agent
-        return self.change(
-            self.store.resolve(ref),
-            lambda doc: add_comment(
-                doc, author, body, public=public, created=self.store.now_iso()
-            ),
-        )
+
+        def change(doc: dict[str, Any]) -> None:
+            _refuse_if_deleted(doc)
+            add_comment(doc, author, body, public=public, created=self.store.now_iso())
+
+        return self.change(self.store.resolve(ref), change)
 
     def revert(self, ref: str, snapshot_ref: str) -> dict[str, Any]:
         """Undo one snapshot's changes, except where a later change overwrote them.
@@ -416,11 +424,12 @@ class Desk:
     def history(self, ref: str) -> History:
         return self.store.history(self.store.resolve(ref))
 
-    def diff(self, ref: str, a: str, b: str) -> list[Op]:
+    def diff(self, ref: str, a: str, b: str) -> tuple[dict[str, Any], list[Op]]:
+        """The ticket at snapshot `a`, and the ops that turn it into `b`'s."""
         history = self.history(ref)
         before = history.state([find_snapshot(history, a)]).doc
         after = history.state([find_snapshot(history, b)]).doc
-        return diff(before, after)
+        return before, diff(before, after)
 
 
 def _put(doc: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -461,3 +470,13 @@ def find_snapshot(history: History, ref: str) -> SnapshotId:
             f"{ref!r} matches {len(hits)} snapshots; give more characters"
         )
     return hits[0]
+
+
+def _refuse_if_deleted(doc: dict[str, Any]) -> None:
+    """A deleted ticket is out of the lists; work on it would go unseen."""
+    if doc.get("deleted") is True:
+        number = doc.get("number")
+        ref = f"#{number}" if number else doc.get("provisional") or doc["id"]
+        raise UserError(
+            f"ticket {ref} is deleted; restore it first (offdesk restore {ref})"
+        )

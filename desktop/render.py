@@ -7,7 +7,7 @@ from typing import Any
 from desktop.pipeline import sla
 from sync import dag
 from sync.history import History
-from sync.patch import Op, decode_pointer
+from sync.patch import MISSING, Op, decode_pointer, value_at
 from sync.snapshot import Snapshot
 
 
@@ -239,16 +239,21 @@ def outcomes_text(outcomes: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def ops_text(ops: list[Op]) -> str:
+def ops_text(ops: list[Op], before: dict[str, Any] | None = None) -> str:
+    """A diff as lines; with `before` (the state the ops apply to), a changed
+    or removed field shows what it was too: `~ status: "new" → "open"`."""
     lines = []
     for op in ops:
-        field = ".".join(decode_pointer(op["path"])) or "(ticket)"
+        path = decode_pointer(op["path"])
+        field = ".".join(path) or "(ticket)"
+        old = value_at(before, path) if before is not None else MISSING
+        was = "" if old is MISSING else _cut(json_text(old), 34) + " → "
         if op["op"] == "remove":
-            lines.append(f"- {field}")
+            lines.append(f"- {field}" + (f" (was {was[:-3]})" if was else ""))
         elif op["op"] == "add":
             lines.append(f"+ {field}: {_cut(json_text(op['value']), 70)}")
         elif op["op"] == "replace":
-            lines.append(f"~ {field}: {_cut(json_text(op['value']), 70)}")
+            lines.append(f"~ {field}: {was}{_cut(json_text(op['value']), 70)}")
     return "\n".join(lines)
 
 

@@ -110,9 +110,11 @@ def check_choice(field: str, value: Any, allowed: tuple[str, ...]) -> str:
 
 def check_tag(tag: str) -> str:
     tag = tag.strip()
-    if not tag or len(tag) > TAG_MAX or any(c.isspace() for c in tag):
+    # A comma would read as two tags wherever tags are listed (`tag:a,b`).
+    if not tag or len(tag) > TAG_MAX or any(c.isspace() or c == "," for c in tag):
         raise ValidationError(
-            "tags", f"{tag!r} is not a tag (1-{TAG_MAX} characters, no spaces)"
+            "tags",
+            f"{tag!r} is not a tag (1-{TAG_MAX} characters, no spaces or commas)",
         )
     return tag
 
@@ -191,7 +193,10 @@ def validate(doc: dict[str, Any]) -> None:
     if doc.get("due") is not None:
         parse_time("due", doc["due"])
     for tag in doc.get("tags", {}):
-        check_tag(tag)
+        # New tags are checked where they are added (`check_tag`); a tag an
+        # older replica allowed must not make its ticket uneditable here.
+        if not tag.strip() or len(tag) > TAG_MAX:
+            raise ValidationError("tags", f"{tag!r} is not a tag")
     for field_id, value in doc.get("custom", {}).items():
         check_custom(field_id, value)
 

@@ -18,7 +18,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 #: The schema version this Offdesk writes, kept in `PRAGMA user_version`; each
 #: migration sets it, so a newer database is recognised before anything runs.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def schema_version(db: apsw.Connection) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy import (
 
 from desktop.errors import UserError
 from desktop.store.schema import ticket_tags, tickets
-from desktop.store.store import Store, fold
+from desktop.store.store import Store, fold, tag_key
 from desktop.ticket import PRIORITIES, SORTS, STATUSES
 from sync.canonical import parse_json
 
@@ -88,7 +88,7 @@ def build(flt: TicketFilter) -> Select[Any]:
     for tag in flt.tags:
         stmt = stmt.where(
             tickets.c.rowid.in_(
-                select(ticket_tags.c.ticket).where(ticket_tags.c.tag == tag)
+                select(ticket_tags.c.ticket).where(ticket_tags.c.tag == tag_key(tag))
             )
         )
     if not flt.include_deleted:

@@ -59,6 +59,7 @@ class Store:
         try:
             self.conn = dbapi.connect(str(self.path), busy_timeout_ms=timeout)
             self.db: apsw.Connection = self.conn.apsw
+            self.db.create_scalar_function("casefold", tag_key, 1, deterministic=True)
             upgrade(lambda: self.engine, self.db, self.path)
         except apsw.Error as e:
             self._abandon()
@@ -344,7 +345,7 @@ class Store:
                 self.db.execute("DELETE FROM ticket_tags WHERE ticket = ?", (rowid,))
             self.db.executemany(
                 "INSERT INTO ticket_tags(ticket, tag) VALUES (?, ?)",
-                ((rowid, tag) for tag in doc["tags"]),
+                ((rowid, key) for key in {tag_key(tag) for tag in doc["tags"]}),
             )
         text = search_text(doc)
         if old is None or search_text(old) != text:
@@ -507,6 +508,11 @@ def state_record(state: TicketState) -> dict[str, Any]:
 FOLD = str.maketrans(
     {"Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Ħ": "H", "ħ": "h"}
 )
+
+
+def tag_key(tag: str | None) -> str | None:
+    """How the tag index holds a tag: case-folded, as normalizing dedupes them."""
+    return tag.casefold() if isinstance(tag, str) else tag
 
 
 def fold(text: str) -> str:

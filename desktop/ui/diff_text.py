@@ -11,13 +11,17 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from sync.patch import Op, decode_pointer
+from sync.patch import MISSING, Op, decode_pointer, value_at
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 
-def diff_lines(ops: list[Op], width: int = 80) -> list[str]:
+def diff_lines(
+    ops: list[Op], width: int = 80, before: dict[str, Any] | None = None
+) -> list[str]:
+    """One line per change; with `before`, a changed field shows its old value
+    too ("~ priority: normal → high")."""
     lines = []
     for op in ops:
         if op["op"] == "test":
@@ -38,7 +42,10 @@ def diff_lines(ops: list[Op], width: int = 80) -> list[str]:
                 lines.append(f"{sign} {'.'.join((*path, key))}: {_cut(sub, width)}")
         else:
             name = ".".join(path) or translate("DiffText", "(ticket)")
-            lines.append(f"{sign} {name}: {_cut(value, width)}")
+            replaced = before is not None and op["op"] == "replace"
+            old = value_at(before, path) if replaced else MISSING
+            was = "" if old is MISSING else f"{_cut(old, width // 2)} → "
+            lines.append(f"{sign} {name}: {was}{_cut(value, width)}")
     return lines
 
 

@@ -29,7 +29,7 @@ from sqlalchemy import (
 
 from desktop.store.queries import TicketFilter, build, fts_query, ranked_column
 from desktop.store.schema import ticket_tags, tickets
-from desktop.store.store import Store
+from desktop.store.store import Store, tag_key
 from desktop.ticket import PRIORITIES, STATUSES
 from desktop.ui.list_query import ListQuery, ListRow
 from sync.canonical import parse_json
@@ -132,7 +132,7 @@ def _common(store: Store, tags: list[str]) -> bool:
         size = conn.execute(select(func.max(tickets.c.rowid))).scalar_one() or 0
         for tag in tags:
             held = conn.execute(
-                select(func.count()).where(ticket_tags.c.tag == tag)
+                select(func.count()).where(ticket_tags.c.tag == tag_key(tag))
             ).scalar_one()
             if held * WALK_DENSITY < size:
                 return False
@@ -169,11 +169,10 @@ def _base(query: ListQuery) -> Any:
         if flt.assignee is not None:
             stmt = stmt.where(_unindexed_assignee(flt.assignee))
         for tag in flt.tags:
-            stmt = stmt.where(
-                literal_column("+tickets.rowid").in_(
-                    select(ticket_tags.c.ticket).where(ticket_tags.c.tag == tag)
-                )
+            tagged = select(ticket_tags.c.ticket).where(
+                ticket_tags.c.tag == tag_key(tag)
             )
+            stmt = stmt.where(literal_column("+tickets.rowid").in_(tagged))
     match = match_text(flt.search)
     if match is not None:
         hits = (

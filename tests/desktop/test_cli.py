@@ -449,7 +449,7 @@ def test_log_diff_and_revert_work_together(run_cli: RunCli, cli_dir: Path):
     assert all(e["author"] == AGENT for e in log)
 
     diff = ok(run_cli("diff", ref, root[:8], middle[:8]))
-    assert '~ status: "open"' in diff.splitlines()
+    assert '~ status: "new" → "open"' in diff.splitlines()
     assert "+ tags.vip: true" in diff.splitlines()
     assert "priority" not in diff
 
@@ -531,3 +531,19 @@ def test_options_of_a_multi_select_are_ticked_and_a_single_value_is_kept(
 
     assert "holds one value" in line
     assert shown["custom"] == {"os": {"mac": True}, "site": "Oulu"}
+
+
+@pytest.mark.parametrize("command", [["list"], ["show", "ABCD-1"], ["export"]])
+def test_a_mistyped_data_dir_is_named_instead_of_showing_an_empty_desk(
+    run_cli: RunCli, tmp_path: Path, command: list[str]
+):
+    typo = tmp_path / "ofdesk-data"
+
+    result = run_cli(*command, data_dir=typo)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"offdesk: there are no tickets at {typo} yet: check --data-dir, or start "
+        'there with: offdesk init --agent "Name <email>"\n'
+    )
+    assert not typo.exists()

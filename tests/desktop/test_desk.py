@@ -2,6 +2,7 @@
 
 import pytest
 
+from desktop import render
 from desktop.desk import Desk
 from desktop.errors import NotFoundError, UserError, ValidationError
 from desktop.store.queries import TicketFilter, find
@@ -156,11 +157,15 @@ def test_diff_between_two_snapshots_lists_the_changes(desk: Desk):
     ref = created["doc"]["provisional"]
     edited = desk.edit(ref, [("status", "open")], ["vip"])
 
-    ops = desk.diff(ref, head(created), head(edited))
+    before, ops = desk.diff(ref, head(created), head(edited))
 
     assert ops == [
         {"op": "replace", "path": "/status", "value": "open"},
         {"op": "add", "path": "/tags/vip", "value": True},
+    ]
+    assert render.ops_text(ops, before).splitlines() == [
+        '~ status: "new" → "open"',
+        "+ tags.vip: true",
     ]
 
 
@@ -241,3 +246,64 @@ def test_a_snapshot_reference_needs_four_characters(desk: Desk):
 
     with pytest.raises(NotFoundError, match="too short"):
         desk.revert(ref, head(created)[:3])
+
+
+def test_assignee_me_assigns_the_ticket_to_this_agent(desk: Desk, store: Store):
+    ref = desk.create(subject="VPN down", requester=REQUESTER)["doc"]["provisional"]
+
+    desk.edit(ref, [("assignee", " Me ")])
+
+    assert desk.record(ref)["doc"]["assignee"] == "ann@example.com"
+    from desktop.search_syntax import me_aliases
+
+    found = find(store, TicketFilter(assignee_in=list(me_aliases(desk.agent))))
+    assert [r["doc"]["provisional"] for r in found] == [ref]
+
+
+def test_a_deleted_ticket_is_not_edited_or_answered_until_restored(
+    desk: Desk, store: Store
+):
+    ref = desk.create(subject="VPN down", requester=REQUESTER)["doc"]["provisional"]
+    desk.delete(ref)
+    held = store.snapshot_count()
+
+    for attempt in (
+        lambda: desk.edit(ref, [("status", "open")]),
+        lambda: desk.comment(ref, "Any news?", public=True),
+    ):
+        with pytest.raises(UserError, match=f"ticket {ref} is deleted; restore it"):
+            attempt()
+    assert store.snapshot_count() == held
+
+    desk.restore(ref)
+    desk.comment(ref, "Any news?", public=True)
+    assert len(desk.record(ref)["doc"]["comments"]) == 1
+
+
+@pytest.mark.parametrize("tag", ["a,b", "two words", ""])
+def test_a_tag_with_a_comma_or_a_space_is_refused(desk: Desk, tag: str):
+    ref = desk.create(subject="VPN down", requester=REQUESTER)["doc"]["provisional"]
+
+    with pytest.raises(ValidationError, match="no spaces or commas"):
+        desk.edit(ref, add_tags=[tag])
+
+
+def test_tags_are_found_whatever_their_case(desk: Desk, store: Store):
+    desk.create(subject="VPN down", requester=REQUESTER, tags=["VPN", "Straße"])
+
+    for spelling in ("vpn", "VPN", "Vpn"):
+        assert len(find(store, TicketFilter(tags=[spelling]))) == 1, spelling
+    assert len(find(store, TicketFilter(tags=["STRASSE"]))) == 1  # casefold
+
+
+def test_a_ticket_with_a_tag_from_before_the_comma_rule_stays_editable(
+    desk: Desk, store: Store
+):
+    """An older replica let a comma into a tag; edits must still go through."""
+    record = desk.create(subject="VPN down", requester=REQUESTER)
+    ticket = TicketId(record["doc"]["id"])
+    desk.change(ticket, lambda doc: doc["tags"].update({"a,b": True}))
+
+    desk.edit(record["doc"]["provisional"], [("status", "open")])
+
+    assert desk.record(ticket)["doc"]["tags"] == {"a,b": True}

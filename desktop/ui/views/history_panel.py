@@ -119,7 +119,7 @@ class HistoryPanel(QWidget):
             older = self.model.snapshot_id(rows[-1])
             before = history.state([older]).doc
             after = history.state([newer]).doc
-        lines = diff_lines(diff(before, after))
+        lines = diff_lines(diff(before, after), before=before)
         self.diff.setPlainText("\n".join(lines) or self.tr("No changes."))
 
     def _revert(self) -> None:

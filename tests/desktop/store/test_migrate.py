@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from desktop.desk import Desk
 from desktop.errors import StoreError
 from desktop.store import migrate, schema
+from desktop.store.queries import TicketFilter, find
 from desktop.store.store import DB_NAME, Store
 
 
@@ -162,10 +163,35 @@ def test_a_schema_2_store_gets_the_list_indexes_and_keeps_its_tickets(tmp_path: 
         assert store.ticket_count() == 1
     db = raw(tmp_path)
     try:
-        assert migrate.schema_version(db) == 3
+        assert migrate.schema_version(db) == migrate.SCHEMA_VERSION
         assert {"ix_tickets_queue", "ix_tickets_conflicts"} <= _index_names(db)
     finally:
         db.close()
+
+
+def test_a_schema_3_store_finds_its_tags_whatever_their_case(tmp_path: Path):
+    """Before schema 4 the tag index kept each spelling as written."""
+    with Store(tmp_path) as store:
+        desk = Desk(store)
+        desk.set_agent("Ann Agent <ann@example.com>")
+        desk.create(subject="VPN down", requester="Bob <bob@x.org>", tags=["VPN"])
+        config = Config()
+        config.set_main_option("script_location", str(migrate.MIGRATIONS))
+        with store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            alembic.command.downgrade(config, "0003")
+        with store.write():
+            store.db.execute("UPDATE ticket_tags SET tag = 'VPN'")
+            # A merge can leave both spellings on one ticket.
+            store.db.execute("INSERT INTO ticket_tags SELECT rowid, 'vpn' FROM tickets")
+
+    with Store(tmp_path) as store:
+        assert migrate.schema_version(store.db) == migrate.SCHEMA_VERSION
+        rows = list(store.db.execute("SELECT tag FROM ticket_tags"))
+        assert rows == [("vpn",)]
+        for spelling in ("vpn", "VPN", "Vpn"):
+            found = find(store, TicketFilter(tags=[spelling]))
+            assert [r["doc"]["tags"] for r in found] == [{"VPN": True}], spelling
 
 
 def _index_names(db: apsw.Connection) -> set[str]:

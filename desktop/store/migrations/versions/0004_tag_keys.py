@@ -1,0 +1,36 @@
+"""Tags are found whatever their case: the tag index holds each tag case-folded.
+
+Normalizing keeps one spelling per tag ignoring case ("VPN" and "vpn" are one
+tag), so a filter by tag must ignore case too; folding once when written keeps
+the index usable. `casefold` is the SQL function the store registers on its
+connection (Python's str.casefold, the same fold the tag index is written with).
+"""
+
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # A ticket may carry two spellings (added on two laptops before a merge):
+    # they fold to one row.
+    op.execute(
+        "CREATE TABLE ticket_tags_folded (ticket INTEGER NOT NULL, "
+        "tag VARCHAR NOT NULL, PRIMARY KEY (ticket, tag))"
+    )
+    op.execute(
+        "INSERT OR IGNORE INTO ticket_tags_folded (ticket, tag) "
+        "SELECT ticket, casefold(tag) FROM ticket_tags"
+    )
+    op.execute("DROP TABLE ticket_tags")
+    op.execute("ALTER TABLE ticket_tags_folded RENAME TO ticket_tags")
+    op.execute("CREATE INDEX ix_ticket_tags_tag ON ticket_tags (tag)")
+    op.execute("PRAGMA user_version = 4")
+
+
+def downgrade() -> None:
+    # The spellings are in each ticket's document; the index keeps the folds.
+    op.execute("PRAGMA user_version = 3")
