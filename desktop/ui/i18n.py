@@ -1,7 +1,8 @@
 """Choosing and loading the translation: system locale, or an override.
 
 `OFFDESK_LANG` (or the Language setting) picks a language for tests and
-screenshots; otherwise the system locale decides. English needs no file.
+screenshots; otherwise the system locale decides. English loads a file of
+plurals only ("1 ticket", "2 tickets" for the code's "%n ticket(s)").
 """
 
 import logging
@@ -28,9 +29,13 @@ def choose(setting: str = "") -> str:
 
 def install(app: QApplication, language: str) -> list[QTranslator]:
     """Load Offdesk's and Qt's own translations; keep the returned objects alive."""
-    if language == "en":
-        return []
     loaded = []
+    if language == "en":
+        plurals = QTranslator(app)
+        if plurals.load("offdesk_en", str(resources.translations())):
+            app.installTranslator(plurals)
+            loaded.append(plurals)
+        return loaded
     ours = QTranslator(app)
     if ours.load(f"offdesk_{language}", str(resources.translations())):
         app.installTranslator(ours)

@@ -136,13 +136,13 @@
 <context>
     <name>DeskService</name>
     <message>
-        <location filename="../../desktop/ui/service.py" line="175"/>
+        <location filename="../../desktop/ui/service.py" line="173"/>
         <source>Dropped.</source>
         <extracomment>Rows per transaction when importing with progress; cancel acts between them. How the sample OSM notes map onto ticket fields.</extracomment>
         <translation>已丢弃。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/service.py" line="189"/>
+        <location filename="../../desktop/ui/service.py" line="187"/>
         <source>Sync is not available in this build.</source>
         <translation>此版本不支持同步。</translation>
     </message>
@@ -150,37 +150,37 @@
 <context>
     <name>DiffText</name>
     <message>
-        <location filename="../../desktop/ui/diff_text.py" line="32"/>
+        <location filename="../../desktop/ui/diff_text.py" line="36"/>
         <source>tag %1</source>
         <translation>标签 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/diff_text.py" line="40"/>
+        <location filename="../../desktop/ui/diff_text.py" line="44"/>
         <source>(ticket)</source>
         <translation>（工单）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/diff_text.py" line="49"/>
+        <location filename="../../desktop/ui/diff_text.py" line="56"/>
         <source>reply by %1</source>
         <translation>%1 的回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/diff_text.py" line="51"/>
+        <location filename="../../desktop/ui/diff_text.py" line="58"/>
         <source>internal note by %1</source>
         <translation>%1 的内部备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/diff_text.py" line="56"/>
+        <location filename="../../desktop/ui/diff_text.py" line="63"/>
         <source>comment %1 deleted</source>
         <translation>评论 %1 已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/diff_text.py" line="58"/>
+        <location filename="../../desktop/ui/diff_text.py" line="65"/>
         <source>comment %1</source>
         <translation>评论 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/diff_text.py" line="66"/>
+        <location filename="../../desktop/ui/diff_text.py" line="73"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
@@ -329,77 +329,137 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="34"/>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="72"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="37"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="87"/>
         <source>Import tickets</source>
+        <extracomment>Skipped rows listed by line in the dialog; the rest are counted.</extracomment>
         <translation>导入工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="36"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="39"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="40"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="43"/>
         <source>JSON lines</source>
         <translation>JSON Lines</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="43"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="46"/>
+        <source>Automatic (UTF-8 or UTF-16)</source>
+        <translation>自动（UTF-8 或 UTF-16）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="47"/>
+        <source>Windows, Western European (cp1252)</source>
+        <translation>Windows 西欧语言（cp1252）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="48"/>
+        <source>Windows, Central European (cp1250)</source>
+        <translation>Windows 中欧语言（cp1250）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="49"/>
+        <source>Windows, Cyrillic (cp1251)</source>
+        <translation>Windows 西里尔文（cp1251）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="50"/>
+        <source>Latin-1 (ISO 8859-1)</source>
+        <translation>Latin-1（ISO 8859-1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="51"/>
+        <source>Chinese (GB 18030)</source>
+        <translation>简体中文（GB 18030）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="52"/>
+        <source>Japanese (Shift JIS)</source>
+        <translation>日文（Shift JIS）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="57"/>
         <source>One COLUMN=FIELD per line, e.g. opening_comment=description</source>
         <translation>每行一个 列=字段，例如 opening_comment=description</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="50"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="64"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="59"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="73"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="60"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="74"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="61"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="75"/>
+        <source>Encoding</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="76"/>
         <source>Columns</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="72"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="87"/>
         <source>Tickets (*.csv *.jsonl)</source>
         <translation>工单 (*.csv *.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="94"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="112"/>
         <source>Stopping after the current batch…</source>
         <translation>当前批次完成后停止…</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="127"/>
+        <source>Nothing was imported: %1</source>
+        <translation>未导入任何内容：%1</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="107"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="130"/>
         <source>Imported %n ticket(s).</source>
         <translation>
             <numerusform>已导入 %n 个工单。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="109"/>
-        <source>%n row(s) skipped.</source>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="132"/>
+        <source>%n row(s) skipped:</source>
         <translation>
-            <numerusform>跳过了 %n 行。</numerusform>
+            <numerusform>已跳过 %n 行：</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="137"/>
+        <source>…and %n more.</source>
+        <translation>
+            <numerusform>……另有 %n 行。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="140"/>
+        <source>%n row(s) held in Quarantine by the pipeline.</source>
+        <translation>
+            <numerusform>%n 行被处理流程留在隔离区。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="111"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="145"/>
         <source>Cancelled; the tickets above were kept.</source>
         <translation>已取消；上面导入的工单已保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="113"/>
+        <location filename="../../desktop/ui/dialogs/import_dialog.py" line="125"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -712,7 +772,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="171"/>
-        <location filename="../../desktop/ui/main_window.py" line="307"/>
+        <location filename="../../desktop/ui/main_window.py" line="311"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -722,46 +782,46 @@
         <translation>无法识别：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="304"/>
+        <location filename="../../desktop/ui/main_window.py" line="308"/>
         <source>Conflicts (%n)</source>
         <translation>
             <numerusform>冲突 (%n)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="354"/>
+        <location filename="../../desktop/ui/main_window.py" line="358"/>
         <source>%n ticket(s)</source>
         <translation>
             <numerusform>%n 个工单</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="430"/>
+        <location filename="../../desktop/ui/main_window.py" line="434"/>
         <source>Apply a bundle</source>
         <translation>应用数据包</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="430"/>
+        <location filename="../../desktop/ui/main_window.py" line="434"/>
         <source>Bundles (*.bundle);;All (*)</source>
         <translation>数据包 (*.bundle);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="469"/>
+        <location filename="../../desktop/ui/main_window.py" line="473"/>
         <source>Type a search first, then save it.</source>
         <translation>请先输入搜索条件，再保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="471"/>
+        <location filename="../../desktop/ui/main_window.py" line="475"/>
         <source>Save search</source>
         <translation>保存搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="471"/>
+        <location filename="../../desktop/ui/main_window.py" line="475"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="483"/>
+        <location filename="../../desktop/ui/main_window.py" line="487"/>
         <source>Remove saved search</source>
         <translation>删除已保存的搜索</translation>
     </message>

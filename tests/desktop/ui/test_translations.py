@@ -88,6 +88,8 @@ def test_history_summaries_and_diff_lines_read_in_chinese(qapp, desk):
     changes = diff(history.state([first.id]).doc, history.state([last.id]).doc)
     assert english == ["internal note", "status=open; +tag vip", "created"]
     assert "+ tag vip" in diff_lines(changes)
+    before = history.state([first.id]).doc
+    assert "~ status: new → open" in diff_lines(changes, before=before)
     QCoreApplication.installTranslator(translator)
     try:
         model.set_history(history)
@@ -99,3 +101,40 @@ def test_history_summaries_and_diff_lines_read_in_chinese(qapp, desk):
     assert chinese == ["内部备注", "status=open; +标签 vip", "已创建"]
     assert "+ 标签 vip" in lines
     assert any(line.startswith("+ Ann Agent 的内部备注: On it") for line in lines)
+
+
+def test_english_counts_read_as_singular_and_plural(qapp):
+    """The code writes "%n ticket(s)"; English shows "1 ticket", "2 tickets"."""
+    loaded = i18n.install(qapp, "en")
+    try:
+        assert loaded, "resources/translations/offdesk_en.qm is missing"
+        tr = QCoreApplication.translate
+        assert tr("TicketPanel", "%n conflict(s)", "", 1) == "1 conflict"
+        assert tr("TicketPanel", "%n conflict(s)", "", 3) == "3 conflicts"
+        assert tr("HistoryModel", "merged %n branch(es)", "", 2) == (
+            "merged 2 branches"
+        )
+    finally:
+        for translator in loaded:
+            QCoreApplication.removeTranslator(translator)
+
+
+def test_every_plural_in_the_code_has_english_forms(tmp_path: Path):
+    copy = tmp_path / "en.ts"
+    shutil.copy(resources.translations() / "offdesk_en.ts", copy)
+    sources = sorted(
+        str(p.relative_to(REPO)) for p in (REPO / "desktop/ui").rglob("*.py")
+    )
+    subprocess.run(
+        [_tool("pyside6-lupdate"), *sources, "-ts", str(copy), "-no-obsolete"]
+        + ["-pluralonly"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    missing = [
+        m.findtext("source")
+        for m in ET.parse(copy).iter("message")
+        if m.find("translation").get("type") == "unfinished"
+    ]
+    assert missing == [], "run build/translations.py"
