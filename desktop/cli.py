@@ -158,7 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("bundle", "carry snapshots to another replica as a file")
     bundle = p.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
     b = bundle.add_parser(
-        "create", parents=[common], help="write snapshots into a bundle file"
+        "create",
+        parents=[common],
+        help="write snapshots into a bundle file",
+        description="Write this replica's snapshots (all, or those newer than a "
+        "cursor or an earlier bundle) into one compressed, self-verifying file.",
     )
     b.add_argument("file", metavar="FILE")
     b.add_argument(
@@ -166,9 +170,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE_OR_CURSOR",
         help="only snapshots newer than this cursor or earlier bundle",
     )
-    b.add_argument("--ticket", action="append", default=[], metavar="REF")
+    b.add_argument(
+        "--ticket",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="only this ticket (repeat for more)",
+    )
     b = bundle.add_parser(
-        "apply", parents=[common], help="apply a bundle file from another replica"
+        "apply",
+        parents=[common],
+        help="apply a bundle file from another replica",
+        description="Apply a bundle: new tickets are added, diverged ones merged, "
+        "and each ticket's outcome printed. A damaged bundle applies nothing.",
     )
     b.add_argument("file", metavar="FILE")
 
@@ -212,8 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         if not _has_display():
             print(
-                "offdesk: there is no display to open the window on; "
-                "use the command line instead (offdesk --help)",
+                "offdesk: there is no display to open the window on; use the "
+                "command line (offdesk --help), or start the window under "
+                "xvfb-run -a offdesk",
                 file=sys.stderr,
             )
             return 1
@@ -290,15 +305,20 @@ def run(args: argparse.Namespace, desk: Desk) -> int:
 
 
 def cmd_init(args: argparse.Namespace, desk: Desk) -> None:
-    person = desk.set_agent(args.agent)
     store = desk.store
+    before = store.setting("agent")
+    person = desk.set_agent(args.agent)
     data = {
         "agent": str(person),
         "device": store.device_id,
         "prefix": store.device_prefix,
         "data_dir": str(store.data_dir),
     }
-    emit(args, data, f"agent {person} on device {store.device_prefix} ({store.path})")
+    text = f"agent {person} on device {store.device_prefix} ({store.path})"
+    if before and before != str(person):
+        data["previous_agent"] = before
+        text += f"; was {before}: changes from now on are {person}'s"
+    emit(args, data, text)
 
 
 def cmd_new(args: argparse.Namespace, desk: Desk) -> None:
@@ -444,7 +464,8 @@ def cmd_bundle(args: argparse.Namespace, desk: Desk) -> None:
         emit(
             args,
             made,
-            f"wrote {made['snapshots']} snapshots to {args.file}; next time use "
+            f"wrote {render.counted(made['snapshots'], 'snapshot')} to {args.file}; "
+            "next time use "
             f"--since {made['cursor']} (or --since {args.file})",
         )
     else:
@@ -467,7 +488,8 @@ def cmd_import(args: argparse.Namespace, desk: Desk) -> int:
         reason = terminal_safe(bad.reason)
         print(f"offdesk: skipped line {bad.line}: {reason}", file=sys.stderr)
     data = {"imported": report.imported, "skipped": [b.__dict__ for b in report.bad]}
-    text = f"imported {report.imported} tickets, skipped {len(report.bad)}"
+    text = f"imported {render.counted(report.imported, 'ticket')}, "
+    text += f"skipped {len(report.bad)}"
     if report.quarantined:
         data["quarantined"] = report.quarantined
         text += (
@@ -483,7 +505,10 @@ def cmd_export(args: argparse.Namespace, desk: Desk) -> None:
     if args.output:
         count = export(desk.store, Path(args.output))
         if not args.json:
-            print(f"exported {count} tickets to {args.output}", file=sys.stderr)
+            print(
+                f"exported {render.counted(count, 'ticket')} to {args.output}",
+                file=sys.stderr,
+            )
     else:
         export(desk.store, None)
 

@@ -21,10 +21,10 @@ def whole_number(low: int = 0, high: int = SQL_INT_MAX) -> Callable[[str], int]:
         if not (body.isascii() and body.isdigit()):
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
         value = int(digits)
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is out of range ({low} to {high})"
-            )
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{text!r}: must be {low} or more")
+        if value > high:
+            raise argparse.ArgumentTypeError(f"{text!r}: must be {high} at most")
         return value
 
     return parse

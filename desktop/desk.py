@@ -242,7 +242,9 @@ class Desk:
         flagged = any(c.field == "deleted" for c in state.conflicts)
         if state.doc.get("deleted") is deleted and not flagged:
             raise UserError(
-                "the ticket is already " + ("deleted" if deleted else "not deleted")
+                "the ticket is already deleted"
+                if deleted
+                else "the ticket is not deleted"
             )
 
         def change(doc: dict[str, Any]) -> None:

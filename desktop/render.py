@@ -257,6 +257,11 @@ def ops_text(ops: list[Op], before: dict[str, Any] | None = None) -> str:
     return "\n".join(lines)
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 ticket', '2 tickets': counts in sentences read as English."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def json_text(value: Any) -> str:
     """A field's value as JSON writes it, the notation `--json` and rules use."""
     return json.dumps(value, ensure_ascii=False)

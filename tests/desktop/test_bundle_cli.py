@@ -121,7 +121,7 @@ def test_bundle_create_and_apply_report_what_they_did(pair, tmp_path):
     ann, bob, ref = pair
     bundle = tmp_path / "to-bob.bundle"
     made = ok(offdesk(ann, "bundle", "create", str(bundle)))
-    assert made.startswith("wrote 1 snapshots to ")
+    assert made.startswith("wrote 1 snapshot to ")
     assert "--since 1" in made
 
     first = ok(offdesk(bob, "bundle", "apply", str(bundle)))

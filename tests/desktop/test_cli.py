@@ -547,3 +547,14 @@ def test_a_mistyped_data_dir_is_named_instead_of_showing_an_empty_desk(
         'there with: offdesk init --agent "Name <email>"\n'
     )
     assert not typo.exists()
+
+
+def test_init_with_another_agent_says_whose_changes_follow(run_cli: RunCli):
+    again = run_cli("init", "--agent", AGENT)
+    other = run_cli("init", "--agent", "Bea Agent <bea@example.com>")
+
+    assert "was " not in again.stdout
+    assert other.returncode == 0
+    assert other.stdout.rstrip().endswith(
+        f"; was {AGENT}: changes from now on are Bea Agent <bea@example.com>'s"
+    )
