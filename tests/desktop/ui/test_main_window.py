@@ -167,7 +167,8 @@ def test_history_diff_and_revert(desk_app: DeskApp):
     panel = window.history_panel
     panel.select_rows([0, 2])
     text = panel.diff.toPlainText()
-    assert "~ priority: urgent" in text and "~ group: hardware" in text
+    assert "~ priority: normal → urgent" in text
+    assert "~ group: (empty) → hardware" in text
     panel.select_rows([1])
     assert panel.revert.isEnabled()
     panel.revert.click()
