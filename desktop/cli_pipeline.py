@@ -128,7 +128,12 @@ def cmd_rules(args: argparse.Namespace, desk: Desk) -> None:
     with store.write():
         changed = config.write_doc(store, config.RULES, doc, agent)
     counts = {k: len(v) for k, v in doc.items() if isinstance(v, list)}
-    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+    # Sections that are settings, not lists of rules, are in force too.
+    settings = [k for k in ("sla", "duplicates") if k in doc]
+    parts = [f"{n} {k}" for k, n in counts.items()] + [
+        f"{k} settings" for k in settings
+    ]
+    summary = ", ".join(parts)
     if not summary:
         summary = "it holds no rules: none are in force now"
     text = f"loaded {path} ({summary})" if changed else f"{path}: no change"

@@ -390,6 +390,7 @@ def _check_sla(value: Any, problems: list[Problem]) -> dict[str, Any]:
         out["holidays"] = _check_holidays(value["holidays"], problems)
     if "targets" in value:
         out["targets"] = _check_targets(value["targets"], problems)
+        _check_reachable(out["targets"], out.get("hours", DEFAULT_HOURS), problems)
     if "pause_on" in value:
         pause = value["pause_on"]
         if not isinstance(pause, list) or any(s not in STATUSES for s in pause):
@@ -484,6 +485,30 @@ def _check_targets(value: Any, problems: list[Problem]) -> dict[str, dict[str, i
                 continue
             out[priority][target] = minutes
     return out
+
+
+def _check_reachable(
+    targets: dict[str, dict[str, int]],
+    hours: dict[str, list[str]],
+    problems: list[Problem],
+) -> None:
+    """Refuse a target over a year of this week's working time: the calendar
+    looks only MAX_DAYS ahead, so such a ticket would quietly get no SLA."""
+    weekly = sum(
+        hi - lo for spans in hours.values() for lo, hi in map(parse_span, spans)
+    )
+    if not weekly:
+        return
+    for priority, times in targets.items():
+        for target, minutes in times.items():
+            if minutes > weekly * 52:
+                problems.append(
+                    (
+                        ("sla", "targets", priority, target),
+                        f"{minutes // 60}h is more than a year of working time "
+                        f"({weekly / 60:g}h a week)",
+                    )
+                )
 
 
 def _check_duplicates(value: Any, problems: list[Problem]) -> dict[str, Any]:

@@ -149,7 +149,7 @@ def test_import_quarantine_fix_retry_and_drop(offdesk, tmp_path: Path):
     history = json.loads(ok(offdesk("quarantine", "list", "--all", "--json")))
     tickets = json.loads(ok(offdesk("list", "--json")))
 
-    assert "imported 1 tickets, skipped 0, quarantined 2" in imported
+    assert "imported 1 ticket, skipped 0, quarantined 2" in imported
     assert [i["stage"] for i in held] == ["validate", "validate"]
     assert shown["input"]["doc"]["subject"] == "Mail outage"
     assert "still held: the validate stage says" in refused(still)
@@ -168,3 +168,20 @@ def test_an_unknown_quarantine_item_is_a_plain_error(offdesk):
     line = refused(offdesk("quarantine", "show", "7"))
 
     assert line == "offdesk: no quarantine item 7"
+
+
+def test_loading_a_file_with_only_sla_rules_does_not_say_no_rules_are_in_force(
+    offdesk, tmp_path: Path
+):
+    path = tmp_path / "sla.yaml"
+    path.write_text(
+        "sla:\n  timezone: Europe/Helsinki\n"
+        "  targets: {urgent: {first_response: 1h}}\n",
+        encoding="utf-8",
+    )
+
+    done = offdesk("rules", "load", str(path))
+
+    assert done.returncode == 0, done.stderr
+    assert "none are in force" not in done.stdout
+    assert "sla" in done.stdout

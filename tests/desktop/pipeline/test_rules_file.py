@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from desktop.errors import UserError
+from desktop.pipeline import rulesfile
 from desktop.pipeline.errors import RulesError
 from desktop.pipeline.rules import RuleSet
 from desktop.pipeline.rulesfile import load_rules, parse_rules
@@ -214,3 +216,114 @@ def test_aliases_that_expand_a_billion_times_are_refused_quickly_with_a_line():
     assert len(found) == 1
     assert found[0].startswith("line ")
     assert "too many values" in found[0]
+
+
+def test_a_json_number_in_exponent_notation_is_the_number_json_says():
+    # YAML 1.1 reads 5e-1 and 1E3 as text; JSON reads them as numbers.
+    text = """{
+  "duplicates": {"similarity": 5e-1},
+  "routing": [
+    {"name": "Thousand", "when": {"field": "custom.n", "is": 1E3},
+     "set": {"priority": "high"}}
+  ]
+}
+"""
+    doc = parse_rules(text, "rules.json", "json")
+
+    assert doc["duplicates"]["similarity"] == 0.5
+    assert doc["routing"][0]["when"]["is"] == 1000.0
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        (
+            "routing:\n  - name: N\n    when: {field: custom.n, is: .nan}\n"
+            "    set: {priority: high}\n",
+            "yaml",
+        ),
+        (
+            "routing:\n  - name: N\n    when: {field: custom.n, is: -.inf}\n"
+            "    set: {priority: high}\n",
+            "yaml",
+        ),
+        (
+            '{"routing": [\n  {"name": "N", "when": {"field": "custom.n", "is": NaN},\n'
+            '   "set": {"priority": "high"}}]}',
+            "json",
+        ),
+    ],
+)
+def test_a_number_that_is_not_finite_is_refused_naming_the_rule_and_line(text, fmt):
+    # It cannot be stored (canonical JSON has no NaN): refused at load, not
+    # later with a message that names neither the rule nor the line.
+    [problem] = problems(text, fmt)
+
+    assert problem.startswith(
+        ('line 2: routing rule "N": ', 'line 3: routing rule "N": ')
+    )
+    assert "not a finite number" in problem
+
+
+def test_a_number_too_large_to_store_is_refused_naming_its_line():
+    text = "sla:\n  targets:\n    urgent: {first_response: 99999999999999999999999}\n"
+
+    [problem] = problems(text)
+
+    assert problem.startswith("line 3: ")
+    assert "too large a number" in problem
+
+
+def test_a_target_longer_than_a_year_of_working_time_is_refused_at_load():
+    # 9000h is over four years of 40-hour weeks: the calendar gives up looking
+    # that far, so the ticket would silently have no SLA at all.
+    text = (
+        "sla:\n  hours: {mon-fri: '09:00-17:00'}\n"
+        "  targets:\n    low: {resolution: 9000h}\n"
+    )
+
+    [problem] = problems(text)
+
+    assert problem.startswith("line 4: ")
+    assert "more than a year of working time" in problem
+
+
+def test_a_target_of_a_few_weeks_of_working_time_loads():
+    text = "sla:\n  targets:\n    low: {resolution: 400h}\n"
+
+    assert parse_rules(text, "rules.yaml")["sla"]["targets"]["low"] == {
+        "resolution": 400 * 60
+    }
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_brackets_nested_a_hundred_thousand_deep_are_a_plain_error(fmt):
+    text = "[" * 100_000 + "]" * 100_000
+
+    [problem] = problems(text, fmt)
+
+    assert "nested too deeply" in problem
+
+
+def test_a_file_that_is_not_utf8_names_the_line_of_the_bad_byte(tmp_path: Path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("routing:\n  - name: Café\n".encode("latin-1"))
+
+    with pytest.raises(UserError) as caught:
+        load_rules(path)
+
+    assert "line 2" in str(caught.value)
+    assert "UTF-8" in str(caught.value)
+
+
+def test_a_file_too_big_for_rules_is_refused_before_it_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(rulesfile, "MAX_BYTES", 1000)
+    path = tmp_path / "big.yaml"
+    path.write_text("routing: []\n" + "#" * 2000 + "\n", encoding="utf-8")
+
+    with pytest.raises(UserError) as caught:
+        load_rules(path)
+
+    assert "too big" in str(caught.value)
