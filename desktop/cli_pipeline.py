@@ -12,13 +12,16 @@ running GUI or another command picks them up on its next change.
 import argparse
 import json
 import sys
+import textwrap
 from pathlib import Path
 
+from desktop import render
 from desktop.cli_common import emit, whole_number
 from desktop.desk import Desk
 from desktop.pipeline import config, quarantine
 from desktop.pipeline.retry import retry
 from desktop.pipeline.rulesfile import load_rules
+from sync.ids import TicketId
 
 
 def add_parsers(
@@ -113,13 +116,33 @@ def cmd_pipeline(args: argparse.Namespace, desk: Desk) -> None:
     ]
     if changed is False:
         print("offdesk: the pipeline already was like that", file=sys.stderr)
+    _warn_conflicts(desk, config.PIPELINE, "enable, disable or move a stage")
     emit(args, [s.to_json() for s in stages], "\n".join(lines))
+
+
+def _warn_conflicts(desk: Desk, ticket: TicketId, settle: str) -> None:
+    """Say on stderr which settings two laptops changed at once, and how to
+    settle them: the kept version is in force, the other one is not lost."""
+    for conflict in config.conflicts(desk.store, ticket):
+        kept = conflict.kept
+        others = "; ".join(
+            f"{o.author or 'unknown'} at {o.wall_time or '?'}: "
+            f"{textwrap.shorten(render.json_text(o.value), 60, placeholder='…')}"
+            for o in conflict.others
+        )
+        print(
+            f"offdesk: {ticket} {conflict.field} was changed on two laptops at "
+            f"once; in force: {kept.author or 'unknown'}'s of {kept.wall_time or '?'}"
+            f"; also written: {others}. To settle it, {settle}",
+            file=sys.stderr,
+        )
 
 
 def cmd_rules(args: argparse.Namespace, desk: Desk) -> None:
     store = desk.store
     if args.action == "show":
         doc = config.read_doc(store, config.RULES)
+        _warn_conflicts(desk, config.RULES, "load the rules you want in force")
         emit(args, doc, json.dumps(doc, ensure_ascii=False, indent=2) or "{}")
         return
     path = Path(args.file)

@@ -5,6 +5,7 @@ import time
 from typing import Any
 
 from desktop.pipeline import sla
+from desktop.pipeline.config import is_reserved
 from sync import dag
 from sync.history import History
 from sync.patch import MISSING, Op, decode_pointer, value_at
@@ -232,6 +233,8 @@ def outcomes_text(outcomes: list[dict[str, Any]]) -> str:
     lines = []
     for o in outcomes:
         line = f"{o['ref']:<12} {o['result']}"
+        if is_reserved(str(o["ticket"])):
+            line += " (team settings)"
         if o["rejected"]:
             reasons = "; ".join(f"{k[:12]}: {v}" for k, v in o["rejected"].items())
             line += f" (refused {reasons})"

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 from desktop.errors import UserError
 from desktop.pipeline.rules import RuleSet, default_rules
 from sync.canonical import content_id
-from sync.history import CONTAINERS, TicketState, normalize
+from sync.history import CONTAINERS, Conflict, TicketState, normalize
 from sync.ids import TicketId
-from sync.patch import apply_patch, diff
+from sync.patch import MISSING, Op, apply_patch, diff, encode_pointer, value_at
 from sync.snapshot import authored, genesis
 
 if TYPE_CHECKING:
@@ -149,6 +149,30 @@ def _load(store: "Store", version: str) -> ConfigState:
     )
 
 
+def conflicts(store: "Store", ticket: TicketId) -> list[Conflict]:
+    """Sections of a config history written on two laptops at once."""
+    history = store.history(ticket)
+    return history.state().conflicts if len(history) else []
+
+
+def _settling(found: list[Conflict], new: dict[str, Any]) -> list[Op]:
+    """Writes of each conflicted section as `new` has it, made even when the
+    value is unchanged, so the new version has seen every side."""
+    ops: list[Op] = []
+    for conflict in found:
+        path = tuple(conflict.field.split("."))
+        pointer = encode_pointer(path)
+        value = value_at(new, path)
+        if value is MISSING:
+            ops += [
+                {"op": "add", "path": pointer, "value": None},
+                {"op": "remove", "path": pointer},
+            ]
+        else:
+            ops.append({"op": "add", "path": pointer, "value": value})
+    return ops
+
+
 def _fingerprint(config: PipelineConfig, sla: dict[str, Any]) -> str:
     """What SLA due times depend on, to know when records must be re-derived."""
     return content_id({"on": "sla" not in config.disabled, "sla": sla})
@@ -168,11 +192,11 @@ def write_doc(
 ) -> bool:
     """Record `doc` as the new version of a config history; call inside write().
 
-    Returns False when nothing changed (no snapshot is made).
+    Two admins who changed the same section on two laptops leave a conflict
+    (`conflicts` shows it); writing a section again, changed or not, settles
+    it, as `offdesk resolve` does for a ticket field: the write descends from
+    both versions. Returns False when nothing changed (no snapshot is made).
     """
-    # TODO: two admins loading rules on two laptops before syncing: the fold
-    # keeps the later write per section and records a conflict, but no command
-    # shows config conflicts yet, so the other admin's rules vanish quietly.
     if not is_reserved(ticket):
         raise ValueError(f"{ticket} is not a config id")
     history = store.history(ticket)
@@ -181,7 +205,13 @@ def write_doc(
         history = store.history(ticket)
     new = normalize(doc)
     state = history.state()
-    ops = diff(state.doc, new)
+    ops = _settling(state.conflicts, new)
+    settled = [op["path"] for op in ops]
+    ops += [
+        op
+        for op in diff(state.doc, new)
+        if not any(op["path"] == p or op["path"].startswith(p + "/") for p in settled)
+    ]
     if not ops and len(state.heads) == 1:
         return False
     parents = [history.by_id[h] for h in state.heads]

@@ -38,3 +38,46 @@ def test_two_laptops_editing_rules_offline_share_one_first_snapshot(tmp_path):
     assert genesis(RULES).id in ann.history(RULES).by_id
     ann.close()
     bob.close()
+
+
+def test_rules_two_admins_changed_at_once_are_shown_and_writing_them_settles_it(
+    tmp_path, monkeypatch, capsys
+):
+    """Both laptops wrote `routing`: one version is in force, the other is
+    shown with its author, and writing the rules again clears it everywhere."""
+    from desktop import cli
+
+    ann = _laptop(tmp_path / "ann", "Ann <ann@example.com>")
+    bob = _laptop(tmp_path / "bob", "Bob <bob@example.com>")
+    with ann.write():
+        write_doc(ann, RULES, {"routing": ["ann's"]}, "Ann <ann@example.com>")
+    with bob.write():
+        write_doc(bob, RULES, {"routing": ["bob's"]}, "Bob <bob@example.com>")
+    bundles.create(ann, tmp_path / "a.bundle", None, [])
+    bundles.create(bob, tmp_path / "b.bundle", None, [])
+    bundles.apply(bob, tmp_path / "a.bundle")
+    bundles.apply(ann, tmp_path / "b.bundle")
+    ann.close()
+    bob.close()
+
+    assert cli.main(["rules", "show", "--data-dir", str(tmp_path / "ann")]) == 0
+    warning = capsys.readouterr().err
+    assert "config:rules routing was changed on two laptops at once" in warning
+    assert "Ann <ann@example.com>" in warning and "Bob <bob@example.com>" in warning
+    assert "load the rules you want in force" in warning
+
+    # Keeping the version in force changes no value, yet must settle it.
+    ann = Store(tmp_path / "ann")
+    in_force = read_doc(ann, RULES)
+    with ann.write():
+        assert write_doc(ann, RULES, in_force, "Ann <ann@example.com>")
+    bob = Store(tmp_path / "bob")
+    bundles.create(ann, tmp_path / "settled.bundle", None, [])
+    bundles.apply(bob, tmp_path / "settled.bundle")
+    for store in (ann, bob):
+        assert store.history(RULES).state().conflicts == []
+        assert read_doc(store, RULES) == in_force
+        store.close()
+    capsys.readouterr()
+    assert cli.main(["rules", "show", "--data-dir", str(tmp_path / "bob")]) == 0
+    assert capsys.readouterr().err == ""
