@@ -12,6 +12,7 @@ fonts-wqy-microhei); the script says so when none is installed.
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -80,7 +81,11 @@ def make_desk(root: Path) -> tuple[Path, str]:
 
 
 def grab(widget: QWidget, path: Path) -> None:
-    QApplication.processEvents()
+    # Layouts settle over several turns of the event loop (a panel fits its
+    # fields after the ticket shows): shoot what an agent would see.
+    settled = time.monotonic() + 0.3
+    while time.monotonic() < settled:
+        QApplication.processEvents()
     widget.grab().save(str(path))
     print(path)
 

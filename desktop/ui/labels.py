@@ -36,6 +36,20 @@ def priority(value: str) -> str:
     return names.get(value, value)
 
 
+def stage(name: str) -> str:
+    """A pipeline stage as the settings list shows it (the key is what the CLI
+    and the stored configuration use); a plug-in stage shows its own name."""
+    names = {
+        "normalize": translate("Labels", "normalize (tidy text and e-mail)"),
+        "validate": translate("Labels", "validate (team rules)"),
+        "duplicates": translate("Labels", "duplicates (tag likely repeats)"),
+        "routing": translate("Labels", "routing (group, assignee, priority)"),
+        "sla": translate("Labels", "SLA (due times)"),
+        "triggers": translate("Labels", "triggers (actions on changes)"),
+    }
+    return names.get(name, name)
+
+
 def ticket_type(value: str | None) -> str:
     if value is None:
         return "—"

@@ -102,7 +102,7 @@
 <context>
     <name>TicketPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="343" />
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="356" />
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>%n conflict</numerusform><numerusform>%n conflicts</numerusform></translation>

@@ -518,76 +518,106 @@
     </message>
     <message>
         <location filename="../../desktop/ui/labels.py" line="43"/>
+        <source>normalize (tidy text and e-mail)</source>
+        <translation>规范化（整理文本和邮箱）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/labels.py" line="44"/>
+        <source>validate (team rules)</source>
+        <translation>校验（团队规则）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/labels.py" line="45"/>
+        <source>duplicates (tag likely repeats)</source>
+        <translation>查重（标记可能重复的工单）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/labels.py" line="46"/>
+        <source>routing (group, assignee, priority)</source>
+        <translation>分派（组、处理人、优先级）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/labels.py" line="47"/>
+        <source>SLA (due times)</source>
+        <translation>SLA（到期时间）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/labels.py" line="48"/>
+        <source>triggers (actions on changes)</source>
+        <translation>触发器（变更时的动作）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/labels.py" line="57"/>
         <source>question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="44"/>
+        <location filename="../../desktop/ui/labels.py" line="58"/>
         <source>incident</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="45"/>
+        <location filename="../../desktop/ui/labels.py" line="59"/>
         <source>problem</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="46"/>
+        <location filename="../../desktop/ui/labels.py" line="60"/>
         <source>task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="84"/>
+        <location filename="../../desktop/ui/labels.py" line="98"/>
         <source>Subject</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="85"/>
+        <location filename="../../desktop/ui/labels.py" line="99"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="86"/>
+        <location filename="../../desktop/ui/labels.py" line="100"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="87"/>
+        <location filename="../../desktop/ui/labels.py" line="101"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="88"/>
+        <location filename="../../desktop/ui/labels.py" line="102"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="89"/>
+        <location filename="../../desktop/ui/labels.py" line="103"/>
         <source>Assignee</source>
         <translation>处理人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="90"/>
+        <location filename="../../desktop/ui/labels.py" line="104"/>
         <source>Group</source>
         <translation>组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="91"/>
+        <location filename="../../desktop/ui/labels.py" line="105"/>
         <source>Due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="92"/>
+        <location filename="../../desktop/ui/labels.py" line="106"/>
         <source>Deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="93"/>
+        <location filename="../../desktop/ui/labels.py" line="107"/>
         <source>Requester</source>
         <translation>请求人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="94"/>
+        <location filename="../../desktop/ui/labels.py" line="108"/>
         <source>Requester e-mail</source>
         <translation>请求人邮箱</translation>
     </message>
@@ -994,88 +1024,88 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="55"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="57"/>
         <source>Settings</source>
         <extracomment>(stage name, enabled), in pipeline order; empty when there is no pipeline.</extracomment>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="61"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="63"/>
         <source>unchanged</source>
         <translation>不变</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="64"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="66"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="65"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="67"/>
         <source>manual only</source>
         <translation>仅手动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="68"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="70"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="71"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="73"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="73"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="75"/>
         <source>Agent</source>
         <translation>客服</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="74"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="76"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="77"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="79"/>
         <source>A new language applies after a restart.</source>
         <translation>新语言在重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="80"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="82"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="82"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="84"/>
         <source>Server URL</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="83"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="85"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="84"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="86"/>
         <source>Sync every</source>
         <translation>同步间隔</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="89"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="91"/>
         <source>Sync is not available in this build.</source>
         <translation>此版本不支持同步。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="98"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="100"/>
         <source>Pipeline stages</source>
         <translation>流水线阶段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="108"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="111"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="109"/>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="112"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
@@ -1278,84 +1308,85 @@
     </message>
     <message>
         <location filename="../../desktop/ui/views/ticket_panel.py" line="161"/>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="433"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="446"/>
         <source>Send reply</source>
         <translation>发送回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="278"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="281"/>
         <source>No ticket selected</source>
         <translation>未选择工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="237"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="240"/>
         <source>Number assigned by the server</source>
+        <extracomment>Set when the agent moves the splitter; cleared when the rows change.</extracomment>
         <translation>服务器分配的编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="240"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="243"/>
         <source>%1 (provisional)</source>
         <translation>%1（临时编号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="243"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="246"/>
         <source>The server assigns a number on the first sync</source>
         <translation>首次同步时由服务器分配编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="330"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="343"/>
         <source>Options, separated by commas</source>
         <translation>多个选项用逗号分隔</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="343"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="356"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>%n 个冲突</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="347"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="360"/>
         <source>deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="350"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="363"/>
         <source>SLA breached</source>
         <translation>已超出 SLA</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="353"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="366"/>
         <source>SLA due %1</source>
         <translation>SLA 截止 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="355"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="368"/>
         <source>clock ahead</source>
         <translation>时钟超前</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="366"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="379"/>
         <source>Request from %1</source>
         <translation>%1 的请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="379"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="392"/>
         <source>Reply by %1</source>
         <translation>%1 的回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="382"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="395"/>
         <source>Internal note by %1</source>
         <translation>%1 的内部备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="387"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="400"/>
         <source>No messages yet.</source>
         <translation>还没有消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="433"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="446"/>
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui import labels
+
 log = logging.getLogger(__name__)
 
 LANGUAGES = (("", "System"), ("en", "English"), ("zh_CN", "简体中文"))
@@ -98,7 +100,8 @@ class SettingsDialog(QDialog):
             pipeline = QGroupBox(self.tr("Pipeline stages"))
             box = QHBoxLayout(pipeline)
             for name, enabled in values.stages:
-                item = QListWidgetItem(name)
+                item = QListWidgetItem(labels.stage(name))
+                item.setData(Qt.ItemDataRole.UserRole, name)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(
                     Qt.CheckState.Checked if enabled else Qt.CheckState.Unchecked
@@ -143,7 +146,7 @@ class SettingsDialog(QDialog):
             language=str(self.language.currentData() or ""),
             stages=[
                 (
-                    self.stages.item(i).text(),
+                    str(self.stages.item(i).data(Qt.ItemDataRole.UserRole)),
                     self.stages.item(i).checkState() == Qt.CheckState.Checked,
                 )
                 for i in range(self.stages.count())

@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -195,6 +195,9 @@ class TicketPanel(QWidget):
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setSizes([top.sizeHint().height() + 8, 320, 130])
         self._sized_for: tuple[int, ...] = ()
+        #: Set when the agent moves the splitter; cleared when the rows change.
+        self._dragged = False
+        self.splitter.splitterMoved.connect(self._splitter_dragged)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
@@ -292,10 +295,18 @@ class TicketPanel(QWidget):
             self.reply.clear()
         self.internal.setChecked(False)
 
+    def _splitter_dragged(self) -> None:
+        self._dragged = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().height() != event.oldSize().height():
+            QTimer.singleShot(0, self, self._fit_fields)
+
     def _fit_fields(self) -> None:
         """Give the fields the height they need (up to half the panel), so custom
-        fields scroll instead of being squashed; only when their rows change."""
-        rows = (self.custom_form.rowCount(), int(self.badges.isVisible()))
+        fields scroll instead of being squashed; once the agent drags the
+        splitter, it stays where they put it until the field rows change."""
         layout = self.fields_widget.layout()
         layout.invalidate()
         layout.activate()
@@ -303,10 +314,12 @@ class TicketPanel(QWidget):
         self.fields_widget.setMinimumHeight(needed)
         sizes = self.splitter.sizes()
         total = sum(sizes)
-        if rows == self._sized_for or total <= 0:
-            return
-        self._sized_for = rows
+        rows = (self.custom_form.rowCount(), int(self.badges.isVisible()))
+        if rows != self._sized_for:
+            self._sized_for, self._dragged = rows, False
         wanted = min(needed + 8, total // 2)
+        if self._dragged or total <= 0 or sizes[0] == wanted:
+            return
         rest = total - wanted - sizes[2]
         self.splitter.setSizes([wanted, max(rest, 80), sizes[2]])
 

@@ -19,8 +19,10 @@ SUBJECT = [name for name, _ in COLUMNS].index("subject")
 #: Subject stays at least this many letters wide.
 SUBJECT_MIN_LETTERS = 26
 #: Columns whose values are short codes: they keep room for what they show,
-#: where names (requester, assignee) may narrow down to their title.
+#: where names (requester, assignee) may narrow, but to a first name's width
+#: at least (a title such as 请求人 is narrower than any name).
 _KEEP_CONTENT = frozenset(("ref", "status", "priority", "updated"))
+NAME_MIN_LETTERS = 9
 
 
 class TicketTable(QTableView):
@@ -102,6 +104,9 @@ class TicketTable(QTableView):
         floor = max(header.sectionSizeHint(column), header.minimumSectionSize())
         if COLUMNS[column][0] in _KEEP_CONTENT:
             floor = max(floor, self.sizeHintForColumn(column))
+        else:
+            letters = self.fontMetrics().horizontalAdvance("x" * NAME_MIN_LETTERS)
+            floor = max(floor, letters)
         return floor
 
     def resizeEvent(self, event: QResizeEvent) -> None:

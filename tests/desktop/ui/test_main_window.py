@@ -390,3 +390,39 @@ def test_a_column_sort_stays_while_the_search_changes(desk_app: DeskApp):
     window.apply_search()
     assert window.list_model.query.sort == "-ref"
     assert window.table.header_sort() is None
+
+
+def test_custom_fields_get_room_after_the_window_grows_and_a_drag_is_kept(
+    desk_app: DeskApp, qtbot
+):
+    """The fields pane is sized when a ticket shows; a window made taller
+    afterwards must give the fields their room, not leave them cut off."""
+    window = desk_app.window
+    desk = Desk(desk_app.store)
+    record = desk.create(subject="Laptop won't boot", requester=REQUESTER)
+    desk.edit(
+        record["doc"]["provisional"],
+        [("custom.country", "Việt Nam"), ("custom.floor", "3"), ("custom.desk", "B7")],
+    )
+    window.resize(1200, 420)
+    choose_queue(desk_app, "all")
+    window.table.select_row(0)
+    panel = window.panel
+    qtbot.wait(20)
+
+    window.resize(1200, 900)
+    qtbot.waitUntil(
+        lambda: (
+            panel.splitter.sizes()[0]
+            >= min(
+                panel.fields_widget.sizeHint().height(),
+                sum(panel.splitter.sizes()) // 2,
+            )
+        )
+    )
+
+    panel.splitter.moveSplitter(120, 1)  # the agent drags it
+    panel.splitter.splitterMoved.emit(120, 1)
+    window.resize(1200, 950)
+    qtbot.wait(20)
+    assert panel.splitter.sizes()[0] == 120
