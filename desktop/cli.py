@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 
 import desktop
 from desktop import datadir, render, search_syntax
-from desktop.cli_common import emit, sort_order, terminal_safe, whole_number
+from desktop.cli_common import (
+    assignment,
+    emit,
+    sort_order,
+    terminal_safe,
+    whole_number,
+)
 from desktop.desk import Desk
 from desktop.errors import UserError
 from desktop.store.store import DB_NAME, Store
@@ -104,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         dest="sets",
         metavar="FIELD=VALUE",
-        type=_assignment,
+        type=assignment,
     )
     p.add_argument("--add-tag", action="append", default=[], metavar="TAG")
     p.add_argument("--remove-tag", action="append", default=[], metavar="TAG")
@@ -112,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--add-option",
         action="append",
         default=[],
-        type=_assignment,
+        type=assignment,
         metavar="custom.ID=OPTION",
         help="tick an option of a multi-select custom field",
     )
@@ -120,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--remove-option",
         action="append",
         default=[],
-        type=_assignment,
+        type=assignment,
         metavar="custom.ID=OPTION",
     )
     p.set_defaults(usage_error=p.error)
@@ -379,14 +385,6 @@ def _narrow(flt: "TicketFilter", text: str, desk: Desk) -> None:
 def cmd_show(args: argparse.Namespace, desk: Desk) -> None:
     shown = render.ticket_json(desk.record(args.ref, args.at))
     emit(args, shown, render.ticket_text(shown))
-
-
-def _assignment(item: str) -> tuple[str, str]:
-    """`--set FIELD=VALUE`, split; anything else is a usage mistake (exit 2)."""
-    field, sep, value = item.partition("=")
-    if not sep or not field.strip():
-        raise argparse.ArgumentTypeError(f"{item!r}: write it as FIELD=VALUE")
-    return field.strip(), value
 
 
 def _encoding(name: str) -> str:

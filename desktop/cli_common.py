@@ -57,3 +57,11 @@ def emit(args: argparse.Namespace, data: Any, text: str) -> None:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     elif text:
         print(terminal_safe(text))
+
+
+def assignment(item: str) -> tuple[str, str]:
+    """`--set FIELD=VALUE`, split; anything else is a usage mistake (exit 2)."""
+    field, sep, value = item.partition("=")
+    if not sep or not field.strip():
+        raise argparse.ArgumentTypeError(f"{item!r}: write it as FIELD=VALUE")
+    return field.strip(), value

@@ -1,6 +1,6 @@
 """The pipeline commands of `offdesk`: quarantine, pipeline and rules.
 
-    offdesk quarantine list [--all] | show ID | retry ID | drop ID [--reason R]
+    offdesk quarantine list [--all] | show ID | retry ID [--set F=V]... | drop ID
     offdesk pipeline list | enable STAGE | disable STAGE
     offdesk pipeline move STAGE --before OTHER (or --after OTHER)
     offdesk rules load FILE | show
@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 
 from desktop import render
-from desktop.cli_common import emit, whole_number
+from desktop.cli_common import assignment, emit, whole_number
 from desktop.desk import Desk
 from desktop.pipeline import config, quarantine
 from desktop.pipeline.retry import retry
@@ -43,6 +43,16 @@ def add_parsers(
         a.add_argument("id", type=whole_number(), metavar="ID")
         if name == "drop":
             a.add_argument("--reason", help="why it was dropped (kept with it)")
+        if name == "retry":
+            a.add_argument(
+                "--set",
+                action="append",
+                type=assignment,
+                default=[],
+                dest="sets",
+                metavar="FIELD=VALUE",
+                help="fix the held change's data first (as edit --set)",
+            )
 
     help_ = "the stages every change passes: list, enable, disable, move"
     p = sub.add_parser("pipeline", parents=[common], help=help_, description=help_)
@@ -86,7 +96,7 @@ def cmd_quarantine(args: argparse.Namespace, desk: Desk) -> int:
         item = quarantine.drop(store, args.id, desk.agent, args.reason)
         emit(args, item.to_json(full=False), f"quarantine item {item.id} dropped")
         return 0
-    result = retry(desk, args.id)
+    result = retry(desk, args.id, args.sets)
     if result.committed:
         emit(args, result.to_json(), result.text())
         return 0

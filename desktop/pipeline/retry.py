@@ -11,6 +11,7 @@ passes the current pipeline;
 if it is stopped again, the item stays in quarantine with the new reason.
 """
 
+import copy
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from desktop.errors import NotFoundError, UserError
 from desktop.pipeline import quarantine
 from desktop.pipeline.change import Kind, Origin
 from desktop.pipeline.errors import ChangeQuarantined, ChangeRefused
+from desktop.ticket import set_field
 from sync.ids import SnapshotId, TicketId
 from sync.patch import Op, decode_pointer, diff
 
@@ -67,9 +69,15 @@ class RetryResult:
         )
 
 
-def retry(desk: "Desk", item_id: int) -> RetryResult:
+def retry(
+    desk: "Desk", item_id: int, sets: list[tuple[str, str]] | None = None
+) -> RetryResult:
     """Pass a held change through the pipeline again; the item is updated or
-    marked committed in the same transaction as the ticket."""
+    marked committed in the same transaction as the ticket.
+
+    `sets` fix the held data first, field by field as `offdesk edit --set`
+    does (an imported row without the type a rule requires, say).
+    """
     item = quarantine.get(desk.store, item_id)
     if item.status != quarantine.HELD:
         raise UserError(
@@ -77,6 +85,11 @@ def retry(desk: "Desk", item_id: int) -> RetryResult:
             f"({item.resolution}); nothing to retry"
         )
     data = item.input
+    if sets:
+        doc = copy.deepcopy(data["doc"])
+        for field, value in sets:
+            set_field(doc, field, value)
+        data = {**data, "doc": doc}
     try:
         if data["kind"] == Kind.CREATE:
             record = _retry_create(desk, item_id, data)

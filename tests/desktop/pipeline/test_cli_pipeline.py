@@ -185,3 +185,31 @@ def test_loading_a_file_with_only_sla_rules_does_not_say_no_rules_are_in_force(
     assert done.returncode == 0, done.stderr
     assert "none are in force" not in done.stdout
     assert "sla" in done.stdout
+
+
+def test_a_held_import_row_is_fixed_by_retrying_it_with_the_missing_field(
+    offdesk, tmp_path: Path
+):
+    """The rule is right and the row is wrong: the agent supplies the field."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    ok(offdesk("rules", "load", str(rules)))
+    rows = tmp_path / "rows.csv"
+    rows.write_text("subject,requester\nTotal outage,a@example.com\n", "utf-8")
+    ok(offdesk("import", str(rows), "--format", "csv"))
+    [item] = json.loads(ok(offdesk("quarantine", "list", "--json")))
+
+    bad = refused(offdesk("quarantine", "retry", str(item["id"]), "--set", "type=x"))
+    assert "type" in bad and "incident" in bad
+    assert (
+        json.loads(ok(offdesk("quarantine", "list", "--json")))[0]["id"] == item["id"]
+    )
+
+    fixed = ok(
+        offdesk("quarantine", "retry", str(item["id"]), "--set", "type=incident")
+    )
+
+    assert f"quarantine item {item['id']} committed to ticket" in fixed
+    [ticket] = json.loads(ok(offdesk("list", "--json")))
+    assert (ticket["subject"], ticket["type"]) == ("Total outage", "incident")
+    assert ok(offdesk("quarantine", "list")).strip() == "quarantine is empty"
