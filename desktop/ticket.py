@@ -15,6 +15,7 @@ from typing import Any
 from ulid import ULID
 
 from desktop.errors import ValidationError
+from sync.canonical import canonical_json
 
 STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -42,6 +43,14 @@ _EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:.]+(\.[^@\s<>\"(),;:.]+)+$
 _PERSON = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
 _CUSTOM_ID = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 SUBJECT_MAX = 250
+#: Longest description, comment or custom text (a pasted log, say). With the
+#: whole-document cap below it keeps every snapshot inside what a bundle line
+#: and a sync request carry (16 MiB), so a ticket that can be written here can
+#: always reach the other replicas instead of stalling every sync.
+TEXT_MAX = 1_000_000
+#: Largest ticket document as canonical JSON: its first snapshot (an import, or
+#: a history in an export) carries all of it.
+DOCUMENT_MAX_BYTES = 8 * 2**20
 TAG_MAX = 64
 
 
@@ -199,6 +208,30 @@ def validate(doc: dict[str, Any]) -> None:
             raise ValidationError("tags", f"{tag!r} is not a tag")
     for field_id, value in doc.get("custom", {}).items():
         check_custom(field_id, value)
+    _check_size(doc)
+
+
+def _check_size(doc: dict[str, Any]) -> None:
+    texts = [("description", doc["description"])]
+    custom = doc.get("custom", {})
+    texts += [(f"custom.{k}", v) for k, v in custom.items() if isinstance(v, str)]
+    texts += [
+        (f"comment {cid[-6:]}", c.get("body"))
+        for cid, c in doc.get("comments", {}).items()
+        if isinstance(c, dict) and isinstance(c.get("body"), str)
+    ]
+    total = 0
+    for name, text in texts:
+        if len(text) > TEXT_MAX:
+            raise ValidationError(name, f"is longer than {TEXT_MAX:,} characters")
+        total += len(text)
+    # A character takes at most 6 bytes in JSON: measure only when it may matter.
+    if total * 6 > DOCUMENT_MAX_BYTES and len(canonical_json(doc)) > DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            "ticket",
+            f"would be larger than {DOCUMENT_MAX_BYTES // 2**20} MiB; "
+            "continue the conversation in a new ticket",
+        )
 
 
 #: Fields every ticket document has; a received patch may not remove them.

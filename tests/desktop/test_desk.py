@@ -307,3 +307,35 @@ def test_a_ticket_with_a_tag_from_before_the_comma_rule_stays_editable(
     desk.edit(record["doc"]["provisional"], [("status", "open")])
 
     assert desk.record(ticket)["doc"]["tags"] == {"a,b": True}
+
+
+def test_a_text_too_long_to_travel_is_refused_and_nothing_is_stored(
+    desk: Desk, store: Store
+):
+    """A ticket that could not fit in a bundle line or a sync request would
+    stall every later sync; it is refused where it is written."""
+    from desktop.ticket import TEXT_MAX
+
+    ref = desk.create(subject="Log attached", requester=REQUESTER)["doc"]["provisional"]
+    held = store.snapshot_count()
+
+    with pytest.raises(ValidationError, match="description: is longer than"):
+        desk.edit(ref, [("description", "x" * (TEXT_MAX + 1))])
+    with pytest.raises(ValidationError, match="is longer than 1,000,000 characters"):
+        desk.comment(ref, "y" * (TEXT_MAX + 1), public=False)
+    assert store.snapshot_count() == held
+
+    desk.comment(ref, "y" * TEXT_MAX, public=False)  # the limit itself is fine
+
+
+def test_a_ticket_grown_past_the_document_cap_takes_no_more_comments(
+    desk: Desk, store: Store
+):
+    from desktop.ticket import DOCUMENT_MAX_BYTES, TEXT_MAX
+
+    ref = desk.create(subject="Chatty", requester=REQUESTER)["doc"]["provisional"]
+    for _ in range(DOCUMENT_MAX_BYTES // TEXT_MAX):
+        desk.comment(ref, "z" * TEXT_MAX, public=True)
+
+    with pytest.raises(ValidationError, match="new ticket"):
+        desk.comment(ref, "z" * TEXT_MAX, public=True)
