@@ -153,7 +153,9 @@ def import_file(
     says so (what was written stays). Without it, all or nothing."""
     mapping = parse_maps(maps)
     text = read_text(path, encoding)
-    rows = _csv_rows(text, mapping) if fmt == "csv" else _jsonl_rows(text, mapping)
+    rows = (
+        _csv_rows(text, mapping, path) if fmt == "csv" else _jsonl_rows(text, mapping)
+    )
 
     author = desk.agent
     parsed: list[tuple[int, dict[str, Any] | list[Snapshot]]] = []
@@ -220,7 +222,9 @@ def _write_rows(
         )
 
 
-def _csv_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, Any]]:
+def _csv_rows(
+    text: str, mapping: dict[str, str], path: Path
+) -> Iterator[tuple[int, Any]]:
     # newline="" keeps U+2028 and friends inside fields, as the csv module expects.
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(
@@ -231,9 +235,22 @@ def _csv_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, Any]]:
     except StopIteration:
         return
     except csv.Error as e:
-        raise UserError(f"line 1: not CSV ({e})") from e
+        raise UserError(f"{path} line 1: not CSV ({e})") from e
     columns = [h.strip() for h in header]
     targets = {c: mapping.get(c, c if c in TARGETS else "") for c in columns}
+    twice = sorted({c for c in columns if targets[c] and columns.count(c) > 1})
+    if twice:
+        raise UserError(
+            f"{path} line 1: the header names {', '.join(twice)} more than once; "
+            "rename the columns so each field comes from one"
+        )
+    filled = [targets[c] for c in dict.fromkeys(columns) if targets[c]]
+    clash = sorted({t for t in filled if filled.count(t) > 1})
+    if clash:
+        raise UserError(
+            f"{path} line 1: more than one column fills {', '.join(clash)}; "
+            "--map only one of them"
+        )
     missing = set(mapping) - set(columns)
     if missing:
         raise UserError(

@@ -461,3 +461,30 @@ def test_a_batched_import_reports_progress_and_stops_when_cancelled(
     assert report.cancelled and report.imported == 20
     assert [b.line for b in report.bad] == [27]
     assert len(_subjects(store)) == 20
+
+
+@pytest.mark.parametrize(
+    ("header", "maps", "message"),
+    [
+        ("subject,subject,requester", [], "the header names subject more than once"),
+        ("subject,title,requester", ["title=subject"], "more than one column fills"),
+    ],
+)
+def test_a_header_that_fills_one_field_twice_is_refused_naming_the_file(
+    desk: Desk, store: Store, tmp_path: Path, header: str, maps, message: str
+):
+    path = tmp_path / "two.csv"
+    path.write_text(f"{header}\nFirst,Second,bob@example.com\n", encoding="utf-8")
+
+    with pytest.raises(UserError, match=f"two.csv line 1: {message}"):
+        import_file(desk, path, "csv", maps)
+    assert _subjects(store) == []
+
+
+def test_repeated_columns_that_fill_nothing_are_ignored(
+    desk: Desk, store: Store, tmp_path: Path
+):
+    path = tmp_path / "notes.csv"
+    path.write_text("subject,note,note,requester\nHi,a,b,bob@example.com\n")
+
+    assert import_file(desk, path, "csv", []).imported == 1
