@@ -16,7 +16,6 @@ Two replicas holding the same snapshots therefore show the same ticket, in
 whatever order the snapshots arrived and whatever merges were made.
 """
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,12 +133,6 @@ def _gather(prefix: Path, node: dict[str, Any], out: list[tuple[Path, Any]]) -> 
             _gather(prefix + (key,), sub, out)
         else:
             out.append((prefix + (key,), sub))
-
-
-@functools.lru_cache(maxsize=4096)
-def _pointer(text: str) -> Path:
-    """`decode_pointer`, remembered: histories write the same few paths again."""
-    return decode_pointer(text)
 
 
 def _placing_order(chosen: tuple[int, Path, Any]) -> tuple[int, int]:
@@ -304,7 +297,7 @@ class History:
             for op in snap.patch:
                 if op["op"] == "test":
                     continue
-                path = _pointer(op["path"])
+                path = decode_pointer(op["path"])
                 value = DELETED if op["op"] == "remove" else op["value"]
                 doomed = [path] if path in leaves else []
                 if path in containers or not path:

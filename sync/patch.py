@@ -6,6 +6,7 @@ replayed on a diverged copy, so arrays are values here, never containers.
 """
 
 import copy
+import functools
 from typing import Any
 
 from sync.errors import PatchError
@@ -32,7 +33,10 @@ def encode_pointer(parts: tuple[str, ...]) -> str:
     return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+@functools.lru_cache(maxsize=8192)
 def decode_pointer(pointer: str) -> tuple[str, ...]:
+    """The path a JSON pointer names; remembered, as histories write the same
+    few paths again and again (the result is a tuple, safe to share)."""
     if pointer == "":
         return ()
     if not pointer.startswith("/"):

@@ -199,7 +199,7 @@ def stored(snapshot_id: str, raw: bytes | str) -> Snapshot:
         tuple(body["patch"]),
         body["author"],
         DeviceId(body["device"]) if body["device"] else None,
-        Clock.from_json(body["clock"]),
+        Clock(*body["clock"]),  # checked by `from_body` when it was received
         body["wall_time"],
         body["schema"],
         SnapshotId(snapshot_id),
