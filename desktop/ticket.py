@@ -8,6 +8,7 @@ on one laptop still means the same thing when replayed on another.
 import copy
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -126,6 +127,15 @@ def check_tag(tag: str) -> str:
             f"{tag!r} is not a tag (1-{TAG_MAX} characters, no spaces or commas)",
         )
     return tag
+
+
+def tag_key(tag: str | None) -> str | None:
+    """One key per tag however it is spelt: accents composed and case folded,
+    as normalizing dedupes tags ("Café", "CAFÉ" and "cafe\u0301" are one), and
+    as the tag index holds them."""
+    if not isinstance(tag, str):
+        return tag
+    return unicodedata.normalize("NFC", tag).casefold()
 
 
 def derive_subject(description: str, width: int = 80) -> str:

@@ -17,8 +17,8 @@ from sqlalchemy import (
 
 from desktop.errors import UserError
 from desktop.store.schema import ticket_tags, tickets
-from desktop.store.store import Store, fold, tag_key
-from desktop.ticket import PRIORITIES, SORTS, STATUSES
+from desktop.store.store import Store, fold
+from desktop.ticket import PRIORITIES, SORTS, STATUSES, tag_key
 from sync.canonical import parse_json
 
 #: Where tickets with no server number yet sort among numbered ones: last.

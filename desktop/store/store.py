@@ -30,6 +30,7 @@ from desktop.pipeline.events import Event, EventBus
 from desktop.store import dbapi
 from desktop.store.dbapi import SQL_INT_MAX
 from desktop.store.migrate import upgrade
+from desktop.ticket import tag_key
 from sync.canonical import canonical_json, parse_json
 from sync.clock import FAR_FUTURE_MS, Clock, HybridClock, system_ms
 from sync.history import History, TicketState
@@ -59,7 +60,7 @@ class Store:
         try:
             self.conn = dbapi.connect(str(self.path), busy_timeout_ms=timeout)
             self.db: apsw.Connection = self.conn.apsw
-            self.db.create_scalar_function("casefold", tag_key, 1, deterministic=True)
+            self.db.create_scalar_function("tag_key", tag_key, 1, deterministic=True)
             upgrade(lambda: self.engine, self.db, self.path)
         except apsw.Error as e:
             self._abandon()
@@ -508,11 +509,6 @@ def state_record(state: TicketState) -> dict[str, Any]:
 FOLD = str.maketrans(
     {"Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Ħ": "H", "ħ": "h"}
 )
-
-
-def tag_key(tag: str | None) -> str | None:
-    """How the tag index holds a tag: case-folded, as normalizing dedupes them."""
-    return tag.casefold() if isinstance(tag, str) else tag
 
 
 def fold(text: str) -> str:

@@ -29,8 +29,8 @@ from sqlalchemy import (
 
 from desktop.store.queries import TicketFilter, build, fts_query, ranked_column
 from desktop.store.schema import ticket_tags, tickets
-from desktop.store.store import Store, tag_key
-from desktop.ticket import PRIORITIES, STATUSES
+from desktop.store.store import Store
+from desktop.ticket import PRIORITIES, STATUSES, tag_key
 from desktop.ui.list_query import ListQuery, ListRow
 from sync.canonical import parse_json
 

@@ -1,5 +1,9 @@
-"""The normalize stage: trims text, drops control characters, lower-cases
-e-mail addresses, dedupes tags.
+"""The normalize stage: trims text, drops control characters, composes
+accents (NFC), lower-cases e-mail addresses, dedupes tags.
+
+Composing matters because macOS and some keyboards write "é" as "e" plus a
+combining accent: the two spellings look alike but would be two tags, two
+duplicate-detection subjects and two requesters.
 
 Only what this change proposes is touched: a value equal to the one the
 ticket already had is left as it is, so a replica's old spelling is never
@@ -12,11 +16,13 @@ nothing. So the stage marks its edits as checked unless that happened, and a
 document validated before it need not be validated again.
 """
 
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from desktop.pipeline.change import PASS, Change, Verdict
 from desktop.pipeline.rules import RuleSet
 from desktop.pipeline.stage import StageKind
+from desktop.ticket import tag_key
 
 if TYPE_CHECKING:
     from desktop.pipeline.backend import Backend
@@ -33,8 +39,8 @@ class NormalizeStage:
     name = "normalize"
     kind = StageKind.EDITS
     summary = (
-        "trims text, drops control characters, lower-cases e-mail addresses, "
-        "dedupes tags ignoring case"
+        "trims text, drops control characters, composes accents, lower-cases "
+        "e-mail addresses, dedupes tags ignoring case"
     )
 
     def process(self, change: Change, rules: RuleSet, backend: "Backend") -> Verdict:
@@ -54,7 +60,7 @@ class NormalizeStage:
             edited = _custom(doc["custom"], before.get("custom") or {}) or edited
         if doc["comments"]:
             edited = _comments(doc["comments"], before.get("comments") or {}) or edited
-        if len(doc["tags"]) > 1:
+        if doc["tags"]:
             edited = _tags(doc["tags"], before.get("tags") or {}) or edited
         if edited:
             person = doc["requester"]
@@ -84,7 +90,7 @@ def _requester(doc: dict[str, Any], before: dict[str, Any]) -> bool:
             edited = True
     email = person.get("email")
     if isinstance(email, str) and email != before.get("email"):
-        tidy = email.strip().lower()
+        tidy = unicodedata.normalize("NFC", email).strip().lower()
         if tidy != email:
             person["email"] = tidy or None
             edited = True
@@ -95,9 +101,14 @@ def _line(text: str) -> str:
     """`text` with outer whitespace trimmed, inner runs made one space and
     control characters dropped; the very same object when there was nothing
     to do (the common case)."""
-    if text.isprintable() and "  " not in text and text.strip() == text:
+    if (
+        text.isprintable()
+        and "  " not in text
+        and text.strip() == text
+        and unicodedata.is_normalized("NFC", text)
+    ):
         return text
-    tidy = " ".join(text.translate(_CONTROLS).split())
+    tidy = " ".join(unicodedata.normalize("NFC", text).translate(_CONTROLS).split())
     return text if tidy == text else tidy
 
 
@@ -105,7 +116,7 @@ def _text(text: str) -> str:
     """Multi-line text trimmed, its line breaks made `\n`, controls dropped."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_CONTROLS).strip()
+    return unicodedata.normalize("NFC", text).translate(_CONTROLS).strip()
 
 
 def _custom(custom: dict[str, Any], before: dict[str, Any]) -> bool:
@@ -132,16 +143,22 @@ def _comments(comments: dict[str, Any], before: dict[str, Any]) -> bool:
 
 
 def _tags(tags: dict[str, Any], before: dict[str, Any]) -> bool:
-    """Keep one tag per case-insensitive spelling: the ticket's own, else the
-    first proposed. Groups made only of tags the ticket already had are left
-    alone (two replicas may have added both spellings; not this change's doing).
+    """Compose the accents of new tags, then keep one tag per `tag_key`: the
+    ticket's own spelling, else the first proposed. Groups made only of tags
+    the ticket already had are left alone (two replicas may have added both
+    spellings; not this change's doing).
     """
+    nfc = unicodedata.normalize
+    composed = {t if t in before else nfc("NFC", t): v for t, v in tags.items()}
+    edited = list(composed) != list(tags)
+    if edited:  # in the same order: the first spelling proposed is kept below
+        tags.clear()
+        tags.update(composed)
     if len(tags) < 2:
-        return False
+        return edited
     seen: dict[str, list[str]] = {}
     for tag in tags:
-        seen.setdefault(tag.casefold(), []).append(tag)
-    edited = False
+        seen.setdefault(tag_key(tag), []).append(tag)
     for spellings in seen.values():
         if len(spellings) < 2 or all(t in before for t in spellings):
             continue

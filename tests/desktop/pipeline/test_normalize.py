@@ -115,3 +115,20 @@ def test_control_characters_are_dropped_from_every_text_a_change_proposes():
     assert doc["custom"]["asset"] == "A-1"
     assert doc["comments"]["01C"]["body"] == "ok[2J"
     assert change.last_editor == "normalize"
+
+
+def test_accents_typed_as_combining_marks_are_composed_in_text_and_tags():
+    """macOS writes "é" as "e" plus U+0301; both spellings must be one tag,
+    one subject and one requester."""
+    doc = document()
+    doc["subject"] = "Cafe\u0301 printer"
+    doc["description"] = "Re\u0301sume\u0301 attached"
+    doc["requester"] = {"name": "Zoe\u0308", "email": None}
+    doc["tags"] = {"cafe\u0301": True, "Café": True, "printer": True}
+
+    run(creation(doc))
+
+    assert doc["subject"] == "Café printer"
+    assert doc["description"] == "Résumé attached"
+    assert doc["requester"]["name"] == "Zoë"
+    assert doc["tags"] == {"café": True, "printer": True}

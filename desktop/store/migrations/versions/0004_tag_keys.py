@@ -1,9 +1,10 @@
-"""Tags are found whatever their case: the tag index holds each tag case-folded.
+"""Tags are found however they are spelt: the tag index holds each tag's key.
 
-Normalizing keeps one spelling per tag ignoring case ("VPN" and "vpn" are one
-tag), so a filter by tag must ignore case too; folding once when written keeps
-the index usable. `casefold` is the SQL function the store registers on its
-connection (Python's str.casefold, the same fold the tag index is written with).
+Normalizing keeps one spelling per tag ignoring case and accent encoding
+("VPN" and "vpn" are one tag), so a filter by tag must ignore them too; keying
+once when written keeps the index usable. `tag_key` is the SQL function the
+store registers on its connection (`desktop.ticket.tag_key`, the same key the
+tag index is written with).
 """
 
 from alembic import op
@@ -23,7 +24,7 @@ def upgrade() -> None:
     )
     op.execute(
         "INSERT OR IGNORE INTO ticket_tags_folded (ticket, tag) "
-        "SELECT ticket, casefold(tag) FROM ticket_tags"
+        "SELECT ticket, tag_key(tag) FROM ticket_tags"
     )
     op.execute("DROP TABLE ticket_tags")
     op.execute("ALTER TABLE ticket_tags_folded RENAME TO ticket_tags")
