@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from desktop.bulk import collector_held
 from desktop.errors import UserError
 from desktop.render import ticket_ref
 from desktop.replica import receive
@@ -37,12 +38,13 @@ def create(
 
 def apply(store: Store, path: Path) -> list[dict[str, Any]]:
     """Verify the whole bundle, then receive it in one transaction."""
-    try:
-        _, snapshots = read_bundle(path)
-    except BundleError as e:
-        raise UserError(f"{path}: {e}; nothing was applied") from e
-    with store.write():
-        outcomes = receive(store, snapshots)
+    with collector_held():
+        try:
+            _, snapshots = read_bundle(path)
+        except BundleError as e:
+            raise UserError(f"{path}: {e}; nothing was applied") from e
+        with store.write():
+            outcomes = receive(store, snapshots)
     results = []
     for outcome in outcomes:
         shown = outcome.to_json()

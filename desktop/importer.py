@@ -21,6 +21,7 @@ from typing import Any
 
 from ulid import ULID
 
+from desktop.bulk import collector_held
 from desktop.desk import Desk
 from desktop.errors import ImportFileError, UserError, ValidationError
 from desktop.pipeline.change import Change, Origin
@@ -151,6 +152,23 @@ def import_file(
     """Import `path`; with `batch`, write that many rows a transaction, report
     `progress(done, total)` after each and stop between them once `cancelled()`
     says so (what was written stays). Without it, all or nothing."""
+    with collector_held():
+        return _import(
+            desk, path, fmt, maps, skip_bad, encoding, batch, progress, cancelled
+        )
+
+
+def _import(
+    desk: Desk,
+    path: Path,
+    fmt: str,
+    maps: list[str],
+    skip_bad: bool,
+    encoding: str | None,
+    batch: int | None,
+    progress: Callable[[int, int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> ImportReport:
     mapping = parse_maps(maps)
     text = read_text(path, encoding)
     rows = (

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from desktop.bulk import collector_held
 from desktop.errors import SyncFailed
 from desktop.remote import Remote, current
 from desktop.replica import Outcome, Result, receive
@@ -119,7 +120,8 @@ def sync(
     own = client is None
     link = client or RemoteClient(remote.url, remote.token)
     try:
-        return _Sync(store, link, remote.url, push_batch, pull_page).run()
+        with collector_held():
+            return _Sync(store, link, remote.url, push_batch, pull_page).run()
     except RemoteError as e:
         raise SyncFailed(str(e)) from e
     finally:

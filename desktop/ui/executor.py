@@ -13,7 +13,6 @@ ones, as a recount or a page nobody will see must not keep the app from
 quitting (sorting a million tickets by subject reads for over a second).
 """
 
-import gc
 import itertools
 import logging
 import threading
@@ -24,6 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from desktop.bulk import collector_held
 from desktop.desk import Desk
 from desktop.store.store import Store
 
@@ -48,36 +48,15 @@ Task = Callable[[Job], Any]
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
-_pause_lock = threading.Lock()
-_pauses = 0
-_resume_collector = False
-
 
 def in_bulk(task: Task) -> Task:
-    """`task`, run with the cyclic garbage collector held off until it ends.
-
-    A bulk job (a bundle applied, a sync, an import) keeps hundreds of
-    thousands of objects alive while it runs; each full collection would walk
-    them all with the GIL held, 50 ms and more here, and the window would
-    freeze as long. Almost all of a job's garbage is freed by reference
-    counting; the few cycles it leaves are collected once the collector runs
-    again after the last bulk job.
-    """
+    """`task`, run with the cyclic garbage collector held off until it ends
+    (see `desktop.bulk`): a full collection during a bulk job would freeze
+    the window for as long as it walks the job's objects."""
 
     def run(job: Job) -> Any:
-        global _pauses, _resume_collector
-        with _pause_lock:
-            if _pauses == 0:
-                _resume_collector = gc.isenabled()
-                gc.disable()
-            _pauses += 1
-        try:
+        with collector_held():
             return task(job)
-        finally:
-            with _pause_lock:
-                _pauses -= 1
-                if _pauses == 0 and _resume_collector:
-                    gc.enable()
 
     return run
 
