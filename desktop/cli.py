@@ -35,9 +35,9 @@ log = logging.getLogger(__name__)
 #: Commands that read or change tickets already kept: on a data dir with no
 #: store they say so, where opening would quietly make an empty one (a
 #: mistyped --data-dir would otherwise show "no tickets").
-ON_TICKETS = (
-    *("list", "show", "log", "diff", "export", "edit", "comment"),
-    *("revert", "delete", "restore", "resolve"),
+ON_TICKETS = frozenset(
+    ["list", "show", "log", "diff", "export", "edit", "comment"]
+    + ["revert", "delete", "restore", "resolve"]
 )
 
 
@@ -374,7 +374,7 @@ def _narrow(flt: "TicketFilter", text: str, desk: Desk) -> None:
     flt.tags += parsed.tags
     flt.conflicts_only = parsed.conflicts_only
     flt.sort = flt.sort or parsed.sort
-    if parsed.assignee in ("me", "mine"):
+    if parsed.assignee in search_syntax.ME:
         flt.assignee_in = list(search_syntax.me_aliases(desk.agent))
     elif parsed.assignee in ("none", "nobody"):
         flt.assignee = "none"

@@ -21,6 +21,7 @@ from desktop.desk import Desk
 from desktop.pipeline import config, quarantine
 from desktop.pipeline.retry import retry
 from desktop.pipeline.rulesfile import load_rules
+from sync.history import Version
 from sync.ids import TicketId
 
 
@@ -130,14 +131,21 @@ def cmd_pipeline(args: argparse.Namespace, desk: Desk) -> None:
     emit(args, [s.to_json() for s in stages], "\n".join(lines))
 
 
+def _shown(version: Version) -> str:
+    """A version's value in a line; a removal has no value to show."""
+    value = version.to_json()["value"]
+    if value is None and version.value is not None:
+        return "(removed)"
+    return textwrap.shorten(render.json_text(value), 60, placeholder="…")
+
+
 def _warn_conflicts(desk: Desk, ticket: TicketId, settle: str) -> None:
     """Say on stderr which settings two laptops changed at once, and how to
     settle them: the kept version is in force, the other one is not lost."""
     for conflict in config.conflicts(desk.store, ticket):
         kept = conflict.kept
         others = "; ".join(
-            f"{o.author or 'unknown'} at {o.wall_time or '?'}: "
-            f"{textwrap.shorten(render.json_text(o.value), 60, placeholder='…')}"
+            f"{o.author or 'unknown'} at {o.wall_time or '?'}: {_shown(o)}"
             for o in conflict.others
         )
         print(

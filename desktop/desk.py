@@ -13,19 +13,21 @@ from typing import Any
 from desktop.errors import NotFoundError, OffdeskError, UserError
 from desktop.pipeline.change import Change, Origin
 from desktop.pipeline.pipeline import Pipeline
+from desktop.search_syntax import assignee_value
 from desktop.store.store import Store
 from desktop.ticket import (
     Person,
     add_comment,
+    check_size,
     check_tag,
     edited,
     new_document,
     parse_person,
     set_field,
     set_option,
+    tag_key,
     validate,
 )
-from sync.auth import email_of
 from sync.history import History, TicketState, normalize
 from sync.ids import SnapshotId, TicketId
 from sync.patch import (
@@ -124,6 +126,7 @@ class Desk:
         when the pipeline did not let it through.
         """
         author = author or self.agent
+        check_size(doc)
         with self.store.write():
             if not doc["provisional"]:
                 doc["provisional"] = self.store.next_provisional()
@@ -172,13 +175,15 @@ class Desk:
         def change(doc: dict[str, Any]) -> None:
             _refuse_if_deleted(doc)
             for field, value in sets or ():
-                if field == "assignee" and value.strip().casefold() in ("me", "mine"):
-                    value = email_of(agent) or agent
+                if field == "assignee":
+                    value = assignee_value(value, agent)
                 set_field(doc, field, value)
             for tag in add_tags or ():
                 doc["tags"][check_tag(tag)] = True
             for tag in remove_tags or ():
-                doc["tags"].pop(tag.strip(), None)
+                key = tag_key(tag.strip())
+                for present in [t for t in doc["tags"] if tag_key(t) == key]:
+                    del doc["tags"][present]
             for field, option in add_options or ():
                 set_option(doc, field, option, True)
             for field, option in remove_options or ():
@@ -337,6 +342,7 @@ class Desk:
             mutate(doc)
             doc = normalize(doc)
             validate(doc)
+            check_size(doc, state.doc)
             ops = _merge_ops(forced or [], diff(state.doc, doc))
             if not ops:
                 raise UserError(

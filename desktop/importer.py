@@ -29,6 +29,7 @@ from desktop.pipeline.config import is_reserved
 from desktop.replica import receive
 from desktop.ticket import (
     Person,
+    check_size,
     check_tag,
     derive_subject,
     new_document,
@@ -111,11 +112,13 @@ def read_text(path: Path, encoding: str | None = None) -> str:
     says what to try, never text quietly garbled."""
     if encoding is not None:
         try:
-            codecs.lookup(encoding)
+            encoding = codecs.lookup(encoding).name
         except LookupError:
             raise UserError(
                 f"--encoding: {encoding!r} is not a known encoding"
             ) from None
+        if encoding == "utf-8":
+            encoding = "utf-8-sig"  # Excel's "CSV UTF-8" starts with a mark
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -137,6 +140,7 @@ def read_text(path: Path, encoding: str | None = None) -> str:
         ) from e
 
 
+@collector_held()
 def import_file(
     desk: Desk,
     path: Path,
@@ -151,24 +155,11 @@ def import_file(
 ) -> ImportReport:
     """Import `path`; with `batch`, write that many rows a transaction, report
     `progress(done, total)` after each and stop between them once `cancelled()`
-    says so (what was written stays). Without it, all or nothing."""
-    with collector_held():
-        return _import(
-            desk, path, fmt, maps, skip_bad, encoding, batch, progress, cancelled
-        )
-
-
-def _import(
-    desk: Desk,
-    path: Path,
-    fmt: str,
-    maps: list[str],
-    skip_bad: bool,
-    encoding: str | None,
-    batch: int | None,
-    progress: Callable[[int, int], None] | None,
-    cancelled: Callable[[], bool] | None,
-) -> ImportReport:
+    says so (what was written stays; bad rows must then be skipped, as an
+    all-or-nothing refusal could no longer keep its word). Without it, all or
+    nothing."""
+    if batch is not None and not skip_bad:
+        raise ValueError("a batched import skips bad rows; pass skip_bad=True")
     mapping = parse_maps(maps)
     text = read_text(path, encoding)
     rows = (
@@ -368,6 +359,7 @@ def _document(row: dict[str, Any], author: str) -> dict[str, Any]:
     for comment in row.get("comments") or []:
         _add_comment(doc, comment, author)
     validate(doc)
+    check_size(doc)
     return doc
 
 

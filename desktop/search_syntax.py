@@ -81,6 +81,19 @@ def _choose(
             problems.append(f"{key}:{value}")
 
 
+#: What an agent types to mean themselves, in `assignee:` and `assignee=`.
+ME = ("me", "mine")
+
+
+def assignee_value(value: str, agent: str) -> str:
+    """`value` for the assignee field, with "me" standing for this agent (by
+    e-mail, one of the spellings `me_aliases` finds)."""
+    if value.strip().casefold() in ME:
+        name, _, rest = agent.partition("<")
+        return rest.rstrip(">").strip() or name.strip()
+    return value
+
+
 def me_aliases(agent: str) -> tuple[str, ...]:
     """The spellings an assignee field may hold for this agent (`assignee:me`)."""
     name, _, rest = agent.partition("<")

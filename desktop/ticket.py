@@ -52,6 +52,8 @@ TEXT_MAX = 1_000_000
 #: Largest ticket document as canonical JSON: its first snapshot (an import, or
 #: a history in an export) carries all of it.
 DOCUMENT_MAX_BYTES = 8 * 2**20
+#: More than any comment, tag or field takes in JSON beside its text.
+_ITEM_BYTES = 256
 TAG_MAX = 64
 
 
@@ -132,7 +134,8 @@ def check_tag(tag: str) -> str:
 def tag_key(tag: str | None) -> str | None:
     """One key per tag however it is spelt: accents composed and case folded,
     as normalizing dedupes tags ("Café", "CAFÉ" and "cafe\u0301" are one), and
-    as the tag index holds them."""
+    as the tag index holds them. None stays None: as an SQL function (see
+    migration 0004) it may be handed a NULL."""
     if not isinstance(tag, str):
         return tag
     return unicodedata.normalize("NFC", tag).casefold()
@@ -218,25 +221,57 @@ def validate(doc: dict[str, Any]) -> None:
             raise ValidationError("tags", f"{tag!r} is not a tag")
     for field_id, value in doc.get("custom", {}).items():
         check_custom(field_id, value)
-    _check_size(doc)
 
 
-def _check_size(doc: dict[str, Any]) -> None:
-    texts = [("description", doc["description"])]
-    custom = doc.get("custom", {})
-    texts += [(f"custom.{k}", v) for k, v in custom.items() if isinstance(v, str)]
+def _size_bound(doc: dict[str, Any]) -> int:
+    """More bytes than the document takes as canonical JSON, cheaply: a
+    character takes at most 6 bytes (an escape), and _ITEM_BYTES covers each
+    item's keys, times and flags."""
+    text = 0
+    for comment in doc.get("comments", {}).values():
+        text += len(str(comment.get("body", ""))) + len(str(comment.get("author", "")))
+    text += sum(len(tag) for tag in doc.get("tags", {}))
+    text += sum(len(k) + len(str(v)) for k, v in doc.get("custom", {}).items())
+    text += sum(len(str(v)) for v in doc.values() if not isinstance(v, dict))
+    text += sum(len(str(v)) for v in (doc.get("requester") or {}).values())
+    items = len(doc.get("comments", {})) + len(doc.get("tags", {}))
+    items += len(doc.get("custom", {})) + len(doc)
+    return 6 * text + _ITEM_BYTES * items
+
+
+def check_size(doc: dict[str, Any], before: dict[str, Any] | None = None) -> None:
+    """Refuse what a change would make too large to travel (see TEXT_MAX).
+
+    Only texts the change adds or alters are judged, and the document cap only
+    when the document grows: a ticket an older version stored stays editable,
+    so an agent can still close or delete it.
+    """
+    before = before or {}
+    old_custom = before.get("custom") or {}
+    old_comments = before.get("comments") or {}
+    texts = []
+    if doc["description"] != before.get("description"):
+        texts.append(("description", doc["description"]))
     texts += [
-        (f"comment {cid[-6:]}", c.get("body"))
-        for cid, c in doc.get("comments", {}).items()
-        if isinstance(c, dict) and isinstance(c.get("body"), str)
+        (f"custom.{k}", v)
+        for k, v in doc.get("custom", {}).items()
+        if isinstance(v, str) and v != old_custom.get(k)
     ]
-    total = 0
+    comments = doc.get("comments", {})
+    texts += [
+        (f"comment {cid[-6:]}", c["body"])
+        for cid, c in comments.items()
+        if isinstance(c, dict)
+        and isinstance(c.get("body"), str)
+        and c != old_comments.get(cid)
+    ]
     for name, text in texts:
         if len(text) > TEXT_MAX:
             raise ValidationError(name, f"is longer than {TEXT_MAX:,} characters")
-        total += len(text)
-    # A character takes at most 6 bytes in JSON: measure only when it may matter.
-    if total * 6 > DOCUMENT_MAX_BYTES and len(canonical_json(doc)) > DOCUMENT_MAX_BYTES:
+    if _size_bound(doc) <= DOCUMENT_MAX_BYTES:
+        return
+    size = len(canonical_json(doc))
+    if size > DOCUMENT_MAX_BYTES and size > len(canonical_json(before or {})):
         raise ValidationError(
             "ticket",
             f"would be larger than {DOCUMENT_MAX_BYTES // 2**20} MiB; "

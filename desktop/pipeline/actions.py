@@ -9,7 +9,7 @@ from typing import Any
 
 from desktop.pipeline import fields
 from desktop.pipeline.rules import Actions
-from desktop.ticket import add_comment
+from desktop.ticket import add_comment, tag_key
 
 
 def apply(
@@ -22,11 +22,11 @@ def apply(
             done.append(f"{name}={value}")
     tags = doc["tags"]
     for tag in actions.add_tags:
-        if not any(t.casefold() == tag.casefold() for t in tags):
+        if not any(tag_key(t) == tag_key(tag) for t in tags):
             tags[tag] = True
             done.append(f"+tag {tag}")
     for tag in actions.remove_tags:
-        for present in [t for t in tags if t.casefold() == tag.casefold()]:
+        for present in [t for t in tags if tag_key(t) == tag_key(tag)]:
             del tags[present]
             done.append(f"-tag {present}")
     if actions.note:

@@ -22,7 +22,7 @@ from desktop.pipeline.rules import RuleSet, default_rules
 from sync.canonical import content_id
 from sync.history import CONTAINERS, Conflict, TicketState, normalize
 from sync.ids import TicketId
-from sync.patch import MISSING, Op, apply_patch, diff, encode_pointer, value_at
+from sync.patch import Op, apply_patch, diff, encode_pointer
 from sync.snapshot import authored, genesis
 
 if TYPE_CHECKING:
@@ -156,20 +156,21 @@ def conflicts(store: "Store", ticket: TicketId) -> list[Conflict]:
 
 
 def _settling(found: list[Conflict], new: dict[str, Any]) -> list[Op]:
-    """Writes of each conflicted section as `new` has it, made even when the
-    value is unchanged, so the new version has seen every side."""
+    """A write of each conflicted section whole, as `new` has it, made even
+    when nothing in it changed: the new version then descends from every side
+    of every conflict in the section. Sections are the fixed top-level names;
+    a conflict deeper down (a group named "it.eu", an SLA time zone a removed
+    section no longer holds) is settled by the section that contains it."""
     ops: list[Op] = []
-    for conflict in found:
-        path = tuple(conflict.field.split("."))
-        pointer = encode_pointer(path)
-        value = value_at(new, path)
-        if value is MISSING:
+    for section in dict.fromkeys(c.field.split(".")[0] for c in found):
+        pointer = encode_pointer((section,))
+        if section in new:
+            ops.append({"op": "add", "path": pointer, "value": new[section]})
+        else:
             ops += [
                 {"op": "add", "path": pointer, "value": None},
                 {"op": "remove", "path": pointer},
             ]
-        else:
-            ops.append({"op": "add", "path": pointer, "value": value})
     return ops
 
 

@@ -21,6 +21,7 @@ from desktop.errors import NotFoundError, UserError
 from desktop.pipeline import quarantine
 from desktop.pipeline.change import Kind, Origin
 from desktop.pipeline.errors import ChangeQuarantined, ChangeRefused
+from desktop.search_syntax import assignee_value
 from desktop.ticket import set_field
 from sync.ids import SnapshotId, TicketId
 from sync.patch import Op, decode_pointer, diff
@@ -88,6 +89,8 @@ def retry(
     if sets:
         doc = copy.deepcopy(data["doc"])
         for field, value in sets:
+            if field == "assignee":
+                value = assignee_value(value, desk.agent)
             set_field(doc, field, value)
         data = {**data, "doc": doc}
     try:

@@ -7,6 +7,7 @@ from desktop.desk import Desk
 from desktop.errors import NotFoundError, UserError, ValidationError
 from desktop.store.queries import TicketFilter, find
 from desktop.store.store import Store
+from desktop.ticket import Person, new_document
 from sync.ids import TicketId
 
 REQUESTER = "Bob Requester <bob@example.com>"
@@ -339,3 +340,65 @@ def test_a_ticket_grown_past_the_document_cap_takes_no_more_comments(
 
     with pytest.raises(ValidationError, match="new ticket"):
         desk.comment(ref, "z" * TEXT_MAX, public=True)
+
+
+def test_a_ticket_of_many_short_comments_is_measured_whole():
+    """The cheap bound must count each comment's keys and author, not only
+    its text: 80,000 replies of "ok" make over 11 MB of JSON."""
+    from desktop.ticket import check_size
+
+    doc = new_document(
+        subject="Chatty", requester=Person("Bob", "bob@example.com"), provisional="X-1"
+    )
+    for n in range(80_000):
+        doc["comments"][f"01J{n:023d}"] = {
+            "author": "Ann Agent <ann@example.com>",
+            "body": "ok",
+            "public": True,
+            "created": "2026-12-04T10:00:00.000Z",
+        }
+
+    with pytest.raises(ValidationError, match="larger than 8 MiB"):
+        check_size(doc)
+
+
+def test_a_ticket_an_older_version_stored_over_the_caps_can_still_be_closed(
+    desk: Desk, store: Store
+):
+    from desktop.replica import receive
+    from desktop.ticket import TEXT_MAX
+    from sync.clock import Clock
+    from sync.snapshot import authored
+
+    doc = new_document(
+        subject="Huge log",
+        requester=Person("Bob", "bob@example.com"),
+        provisional="OLD-1",
+        description="x" * (TEXT_MAX + 10),
+    )
+    root = authored(
+        doc["id"],
+        [],
+        [{"op": "add", "path": "", "value": doc}],
+        "Old Agent <old@example.com>",
+        "old-device",
+        Clock(1_700_000_000_000, 0),
+        "2026-01-01T00:00:00.000Z",
+    )
+    with store.write():
+        receive(store, [root])
+
+    desk.edit("OLD-1", [("status", "closed")])
+    desk.comment("OLD-1", "Closing: log received", public=False)
+    desk.delete("OLD-1")
+
+    assert desk.record(TicketId(doc["id"]))["doc"]["deleted"] is True
+
+
+def test_a_tag_is_removed_whatever_case_it_is_named_in(desk: Desk):
+    ref = desk.create(subject="VPN down", requester=REQUESTER, tags=["VPN"])
+    provisional = ref["doc"]["provisional"]
+
+    desk.edit(provisional, remove_tags=["vpn"])
+
+    assert desk.record(provisional)["doc"]["tags"] == {}

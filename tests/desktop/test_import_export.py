@@ -490,3 +490,13 @@ def test_repeated_columns_that_fill_nothing_are_ignored(
     path.write_text("subject,note,note,requester\nHi,a,b,bob@example.com\n")
 
     assert import_file(desk, path, "csv", []).imported == 1
+
+
+def test_naming_utf8_still_reads_past_a_byte_order_mark(
+    desk: Desk, store: Store, tmp_path: Path
+):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbfsubject,requester\r\nHi,bob@example.com\r\n")
+
+    assert import_file(desk, path, "csv", [], encoding="UTF8").imported == 1
+    assert _subjects(store) == ["Hi"]

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop import search_syntax
-from desktop.search_syntax import me_aliases
+from desktop.search_syntax import ME, me_aliases
 from desktop.ui.list_query import OPEN, Filter, ListQuery
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def query_for_search(text: str, agent: str, base: ListQuery | None = None) -> Li
     mine = base.mine
     unassigned = base.unassigned
     assignee = None
-    if parsed.assignee in ("me", "mine"):
+    if parsed.assignee in ME:
         mine = me_aliases(agent)
     elif parsed.assignee in ("none", "nobody"):
         unassigned = True

@@ -206,10 +206,16 @@ def test_a_held_import_row_is_fixed_by_retrying_it_with_the_missing_field(
     )
 
     fixed = ok(
-        offdesk("quarantine", "retry", str(item["id"]), "--set", "type=incident")
+        offdesk(
+            "quarantine",
+            "retry",
+            str(item["id"]),
+            *("--set", "type=incident", "--set", "assignee=me"),
+        )
     )
 
     assert f"quarantine item {item['id']} committed to ticket" in fixed
     [ticket] = json.loads(ok(offdesk("list", "--json")))
     assert (ticket["subject"], ticket["type"]) == ("Total outage", "incident")
+    assert ticket["assignee"] == "ann@example.com"  # "me" is the agent
     assert ok(offdesk("quarantine", "list")).strip() == "quarantine is empty"

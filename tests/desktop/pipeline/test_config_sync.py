@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from desktop import bundles
 from desktop.desk import Desk
 from desktop.pipeline.config import read_doc, write_doc
@@ -81,3 +83,57 @@ def test_rules_two_admins_changed_at_once_are_shown_and_writing_them_settles_it(
     capsys.readouterr()
     assert cli.main(["rules", "show", "--data-dir", str(tmp_path / "bob")]) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("first", "ann_doc", "bob_doc"),
+    [
+        # Bob removed the section Ann edited inside: the removal is in force.
+        (
+            {"sla": {"timezone": "UTC", "hours": {}}},
+            {"sla": {"timezone": "Europe/Helsinki", "hours": {}}},
+            {"groups": {"desk": ["bob"]}},
+        ),
+        # A key with a dot in it, edited on both laptops.
+        (
+            {"groups": {"it.eu": ["ann"]}},
+            {"groups": {"it.eu": ["ann", "cy"]}},
+            {"groups": {"it.eu": ["bob"]}},
+        ),
+    ],
+)
+def test_any_settings_conflict_is_shown_and_settled_by_the_next_write(
+    tmp_path, capsys, first, ann_doc, bob_doc
+):
+    from desktop import cli
+
+    ann = _laptop(tmp_path / "ann", "Ann <ann@example.com>")
+    with ann.write():
+        write_doc(ann, RULES, first, "Ann <ann@example.com>")
+    bundles.create(ann, tmp_path / "first.bundle", None, [])
+    bob = _laptop(tmp_path / "bob", "Bob <bob@example.com>")
+    bundles.apply(bob, tmp_path / "first.bundle")
+    with ann.write():
+        write_doc(ann, RULES, ann_doc, "Ann <ann@example.com>")
+    with bob.write():
+        write_doc(bob, RULES, bob_doc, "Bob <bob@example.com>")
+    bundles.create(ann, tmp_path / "a.bundle", None, [])
+    bundles.create(bob, tmp_path / "b.bundle", None, [])
+    bundles.apply(bob, tmp_path / "a.bundle")
+    bundles.apply(ann, tmp_path / "b.bundle")
+    assert ann.history(RULES).state().conflicts
+    ann.close()
+
+    assert cli.main(["rules", "show", "--data-dir", str(tmp_path / "ann")]) == 0
+    assert "changed on two laptops at once" in capsys.readouterr().err
+
+    ann = Store(tmp_path / "ann")
+    in_force = read_doc(ann, RULES)
+    with ann.write():
+        assert write_doc(ann, RULES, in_force, "Ann <ann@example.com>")
+    bundles.create(ann, tmp_path / "settled.bundle", None, [])
+    bundles.apply(bob, tmp_path / "settled.bundle")
+    for store in (ann, bob):
+        assert store.history(RULES).state().conflicts == []
+        assert read_doc(store, RULES) == in_force
+        store.close()

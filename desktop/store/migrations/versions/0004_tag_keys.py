@@ -33,5 +33,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # The spellings are in each ticket's document; the index keeps the folds.
+    # Schema 3 held each tag as spelt: write it again from the documents.
+    op.execute("DELETE FROM ticket_tags")
+    op.execute(
+        "INSERT OR IGNORE INTO ticket_tags (ticket, tag) SELECT tickets.rowid, "
+        "tags.key FROM tickets, json_each(tickets.state, '$.doc.tags') AS tags"
+    )
     op.execute("PRAGMA user_version = 3")
