@@ -112,7 +112,6 @@ class MainWindow(QMainWindow):
         self._build(drafts)
         self.actions_by_name = install_actions(self)
         self._connect()
-        self._restore_layout()
 
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self.search_timer.timeout.connect(self.apply_search)
@@ -129,6 +128,8 @@ class MainWindow(QMainWindow):
         self.retry_timer.timeout.connect(self.sync_now)
         self._init_sync_state()
         self.set_sync_interval(int(settings.value("sync/minutes", 5)))
+        # After the timers: a restored column sort reloads the list at once.
+        self._restore_layout()
 
         last = str(settings.value("window/queue", "open"))
         self.queues.setCurrentIndex(
@@ -193,7 +194,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.queues.selectionModel().currentChanged.connect(self._queue_changed)
-        self.table.ticket_selected.connect(self.show_ticket)
+        self.table.ticket_selected.connect(self._ticket_chosen)
         self.list_model.query_applied.connect(self._query_applied)
         self.list_model.query_failed.connect(self._query_failed)
         self.panel.field_edited.connect(self._field_edited)
@@ -220,6 +221,7 @@ class MainWindow(QMainWindow):
         s.quarantine_changed.connect(lambda _: self._arrived())
         s.action_failed.connect(self.banner.show_message)
         s.comment_added.connect(lambda r: self.panel.reply_delivered(r["doc"]["id"]))
+        s.comment_failed.connect(self.panel.reply_failed)
 
     # -- the list --------------------------------------------------------------------
 
@@ -277,6 +279,13 @@ class MainWindow(QMainWindow):
     def _query_failed(self, message: str) -> None:
         self.search_hint.setText(message)
         self.search_hint.show()
+
+    def _ticket_chosen(self, ticket: str) -> None:
+        # A ticket chosen while the list re-reads is the one to keep selected
+        # when the new rows arrive, not the one selected when the read began.
+        if ticket:
+            self._reselect = ticket
+        self.show_ticket(ticket)
 
     def show_ticket(self, ticket: str) -> None:
         if not ticket:
@@ -492,10 +501,15 @@ class MainWindow(QMainWindow):
             )
 
     def _store_saved(self, saved: list[tuple[str, str]]) -> None:
+        """Store the saved searches; the agent stays in the queue they were in,
+        or goes to the first one if it was the saved search just removed."""
+        key = str(self.queues.currentIndex().data(KEY_ROLE) or "")
         self.queue_model.set_saved_searches(saved)
         self._queues_stale = True
         self.service.save_setting(SAVED_SEARCHES, [list(s) for s in saved])
-        self.queues.setCurrentIndex(self.queue_model.index(0))
+        self.queues.setCurrentIndex(
+            self.queue_model.index(self.queue_model.row_of(key))
+        )
 
     # -- sync --------------------------------------------------------------------------
 
@@ -506,6 +520,11 @@ class MainWindow(QMainWindow):
         if isinstance(last, str) and last:
             state.last_synced = datetime.fromisoformat(last)
         self.sync_indicator.set_state(state)
+
+    def remote_changed(self, url: str) -> None:
+        """A server was set in Settings: the indicator stops saying "local only"."""
+        self.sync_indicator.state.configured = bool(url)
+        self.sync_indicator.refresh()
 
     def set_sync_interval(self, minutes: int) -> None:
         """Background sync every `minutes`, once a server is set (0: manual only)."""

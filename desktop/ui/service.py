@@ -45,6 +45,7 @@ class DeskService(QObject):
         ticket_created(object): the new ticket's state record.
         ticket_saved(object): a ticket's state record after a change.
         comment_added(object): the record after a reply or note was stored.
+        comment_failed(str): a reply or note for this ticket was not stored.
         tickets_saved(object): records after a bulk edit.
         bundle_applied(object): per-ticket outcomes of a bundle.
         sync_started(): a sync began.
@@ -59,6 +60,7 @@ class DeskService(QObject):
     ticket_created = Signal(object)
     ticket_saved = Signal(object)
     comment_added = Signal(object)
+    comment_failed = Signal(str)
     tickets_saved = Signal(object)
     bundle_applied = Signal(object)
     sync_started = Signal()
@@ -107,7 +109,9 @@ class DeskService(QObject):
             self.comment_added.emit(record)
 
         return self._run(
-            lambda job: job.desk.comment(ticket, body, public=public), done
+            lambda job: job.desk.comment(ticket, body, public=public),
+            done,
+            failed=lambda _: self.comment_failed.emit(str(ticket)),
         )
 
     def revert(self, ticket: TicketId, snapshot: str) -> int:

@@ -55,7 +55,7 @@ def apply(window: "MainWindow", before: SettingsValues, after: SettingsValues) -
         def save_remote(job: Job) -> None:
             bridges.set_remote(job.store, url, token)
 
-        window.service.run(save_remote)
+        window.service.run(save_remote, lambda _: window.remote_changed(url))
     if after.stages and after.stages != before.stages:
         stages = after.stages
 

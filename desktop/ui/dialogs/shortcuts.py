@@ -31,9 +31,15 @@ class ShortcutsDialog(QDialog):
             table.setItem(row, 1, QTableWidgetItem(action))
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         table.resizeColumnToContents(0)
+        # Tall enough for every row: a shortcut hidden below a scroll bar is missed.
+        table.setMinimumHeight(
+            table.horizontalHeader().sizeHint().height()
+            + table.verticalHeader().length()
+            + 2 * table.frameWidth()
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
-        self.resize(440, 320)
+        self.resize(440, self.sizeHint().height())

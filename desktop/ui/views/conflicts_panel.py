@@ -89,7 +89,10 @@ class ConflictsPanel(QScrollArea):
                 font.setBold(True)
                 value_label.setFont(font)
             grid.addWidget(value_label, row, 0)
-            grid.addWidget(QLabel(labels.person(version.get("author"))), row, 1)
+            # Names and times wrap rather than push Keep / Use this out of a
+            # narrow panel behind a horizontal scroll bar.
+            author = QLabel(labels.person(version.get("author")), wordWrap=True)
+            grid.addWidget(author, row, 1)
             device = version.get("device") or ""
             grid.addWidget(
                 QLabel(
@@ -98,7 +101,8 @@ class ConflictsPanel(QScrollArea):
                 row,
                 2,
             )
-            grid.addWidget(QLabel(labels.when(version.get("wall_time"))), row, 3)
+            when = QLabel(labels.when(version.get("wall_time")), wordWrap=True)
+            grid.addWidget(when, row, 3)
             if is_kept:
                 button = QPushButton(self.tr("Keep"), objectName=f"keep:{field}")
                 button.clicked.connect(lambda _=False, f=field: self.kept.emit(f))

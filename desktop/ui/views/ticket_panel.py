@@ -88,6 +88,8 @@ class TicketPanel(QWidget):
         self.drafts = drafts
         self.record: dict[str, Any] | None = None
         self.shown: dict[str, Any] = {}
+        #: Tickets whose reply is on its way to the store: not sent twice.
+        self._sending: set[str] = set()
         self._build()
         self._draft_timer = QTimer(self, singleShot=True, interval=600)
         self._draft_timer.timeout.connect(self.save_draft)
@@ -274,6 +276,7 @@ class TicketPanel(QWidget):
             with QSignalBlocker(self.reply):
                 self.reply.setPlainText(body)
             self.internal.setChecked(internal)
+            self._show_sending(t["id"] in self._sending)
 
     def _show_nothing(self) -> None:
         """Blank every field, so no ticket's values stay on show (greyed out, or a
@@ -447,17 +450,35 @@ class TicketPanel(QWidget):
         self._draft_timer_start()
 
     def send_reply(self) -> None:
+        """Send once: until the store has the reply (the writer may be busy with
+        a sync), the editor is read-only and Ctrl+Enter does nothing."""
         body = self.reply.toPlainText()
-        if self.record is None or not body.strip():
+        ticket = self.ticket
+        if ticket is None or not body.strip() or ticket in self._sending:
             return
+        self._sending.add(ticket)
+        self._show_sending(True)
         self.reply_sent.emit(body, not self.internal.isChecked())
+
+    def _show_sending(self, sending: bool) -> None:
+        self.reply.setReadOnly(sending)
+        self.send.setEnabled(not sending)
+        self.internal.setEnabled(not sending)
+
+    def reply_failed(self, ticket: str) -> None:
+        """The reply was not stored: it stays in the editor to send again."""
+        self._sending.discard(ticket)
+        if ticket == self.ticket:
+            self._show_sending(False)
 
     def reply_delivered(self, ticket: str) -> None:
         """The service stored the reply: clear the editor and its draft."""
+        self._sending.discard(ticket)
         if ticket == self.ticket:
             with QSignalBlocker(self.reply):
                 self.reply.clear()
             self.internal.setChecked(False)
+            self._show_sending(False)
         self._draft_timer.stop()
         try:
             self.drafts.discard(ticket)

@@ -43,6 +43,9 @@ class TicketTable(QTableView):
         # indicator's column, which would re-sort a million rows by Ref.
         self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         self.setSortingEnabled(True)
+        #: The arrow last put on a column the store can sort by.
+        self._sorted = (-1, Qt.SortOrder.DescendingOrder)
+        self.horizontalHeader().sortIndicatorChanged.connect(self._sort_clicked)
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
@@ -141,10 +144,22 @@ class TicketTable(QTableView):
 
     def clear_header_sort(self) -> None:
         """Take the arrow away without re-sorting (a typed `sort:` rules now)."""
+        self._set_arrow(-1, Qt.SortOrder.DescendingOrder)
+
+    def _set_arrow(self, column: int, order: Qt.SortOrder) -> None:
         header = self.horizontalHeader()
         with QSignalBlocker(header):
-            header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+            header.setSortIndicator(column, order)
+        self._sorted = (column, order)
         header.viewport().update()
+
+    def _sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
+        """A column the store cannot sort by (Requester, Assignee) gets no arrow:
+        the arrow stays on the column the list is really sorted by."""
+        if 0 <= column < len(COLUMNS) and COLUMNS[column][1] is None:
+            self._set_arrow(*self._sorted)
+        else:
+            self._sorted = (column, order)
 
     def selected_tickets(self) -> list[str]:
         rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
