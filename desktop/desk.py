@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from desktop.errors import NotFoundError, OffdeskError, UserError
+from desktop.errors import NotFoundError, NothingToChange, OffdeskError, UserError
 from desktop.pipeline.change import Change, Origin
 from desktop.pipeline.pipeline import Pipeline
 from desktop.search_syntax import assignee_value
@@ -345,7 +345,7 @@ class Desk:
             check_size(doc, state.doc)
             ops = _merge_ops(forced or [], diff(state.doc, doc))
             if not ops:
-                raise UserError(
+                raise NothingToChange(
                     "nothing to change: the ticket already has those values"
                 )
             change = Change.edit(
@@ -364,7 +364,7 @@ class Desk:
                 doc = normalize(change.doc)
                 ops = _merge_ops(forced or [], diff(state.doc, doc))
                 if not ops:
-                    raise UserError(
+                    raise NothingToChange(
                         "nothing to change: the ticket already has those values"
                     )
                 parents = [history.by_id[h] for h in state.heads]

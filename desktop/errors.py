@@ -23,6 +23,10 @@ class ValidationError(UserError):
         self.field = field
 
 
+class NothingToChange(UserError):
+    """An edit that would leave the ticket as it is: nothing is written."""
+
+
 class NotFoundError(UserError):
     """A ticket or snapshot reference matches nothing, or more than one thing."""
 

@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from desktop import bundles
-from desktop.errors import UserError
+from desktop.errors import NothingToChange, UserError
 from desktop.ui import bridges
 from desktop.ui.executor import Executor, Job, Task, in_bulk
 from sync.ids import TicketId
@@ -140,17 +140,28 @@ class DeskService(QObject):
         add_tags: list[str],
         remove_tags: list[str],
     ) -> int:
-        """Edit each ticket in turn; one already holding the values is skipped."""
+        """Edit each ticket in turn. One already holding the values is skipped;
+        one that cannot take the edit (deleted by a sync since it was selected,
+        say) is skipped too and named afterwards, so the others still get it."""
 
         def task(job: Job) -> list[dict[str, Any]]:
             records = []
+            refused: list[str] = []
             for n, ticket in enumerate(tickets, start=1):
                 try:
                     records.append(job.desk.edit(ticket, sets, add_tags, remove_tags))
+                except NothingToChange:
+                    pass
                 except UserError as e:
-                    if "nothing to change" not in str(e):
-                        raise
+                    refused.append(str(e))
                 job.report(n, len(tickets))
+            if refused:
+                note = self.tr("%1 of %2 tickets were not edited: %3")
+                self.action_failed.emit(
+                    note.replace("%1", str(len(refused)))
+                    .replace("%2", str(len(tickets)))
+                    .replace("%3", refused[0])
+                )
             return records
 
         return self._run(task, self.tickets_saved)

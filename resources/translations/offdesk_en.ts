@@ -48,13 +48,13 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="308" />
+        <location filename="../../desktop/ui/main_window.py" line="317" />
         <source>Conflicts (%n)</source>
         <translation>
             <numerusform>Conflicts (%n)</numerusform><numerusform>Conflicts (%n)</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="358" />
+        <location filename="../../desktop/ui/main_window.py" line="367" />
         <source>%n ticket(s)</source>
         <translation>
             <numerusform>%n ticket</numerusform><numerusform>%n tickets</numerusform></translation>
@@ -102,7 +102,7 @@
 <context>
     <name>TicketPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="356" />
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="359" />
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>%n conflict</numerusform><numerusform>%n conflicts</numerusform></translation>

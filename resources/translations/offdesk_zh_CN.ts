@@ -100,17 +100,17 @@
         <translation>当前显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/conflicts_panel.py" line="96"/>
+        <location filename="../../desktop/ui/views/conflicts_panel.py" line="99"/>
         <source>this device</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/conflicts_panel.py" line="103"/>
+        <location filename="../../desktop/ui/views/conflicts_panel.py" line="107"/>
         <source>Keep</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/conflicts_panel.py" line="106"/>
+        <location filename="../../desktop/ui/views/conflicts_panel.py" line="110"/>
         <source>Use this</source>
         <translation>用这个</translation>
     </message>
@@ -136,13 +136,18 @@
 <context>
     <name>DeskService</name>
     <message>
-        <location filename="../../desktop/ui/service.py" line="173"/>
-        <source>Dropped.</source>
+        <location filename="../../desktop/ui/service.py" line="159"/>
+        <source>%1 of %2 tickets were not edited: %3</source>
         <extracomment>Rows per transaction when importing with progress; cancel acts between them. How the sample OSM notes map onto ticket fields.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/service.py" line="188"/>
+        <source>Dropped.</source>
         <translation>已丢弃。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/service.py" line="187"/>
+        <location filename="../../desktop/ui/service.py" line="202"/>
         <source>Sync is not available in this build.</source>
         <translation>此版本不支持同步。</translation>
     </message>
@@ -785,73 +790,73 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="151"/>
+        <location filename="../../desktop/ui/main_window.py" line="152"/>
         <source>Search (Ctrl+F): words, status:open, tag:vpn, assignee:me…</source>
         <extracomment>Retries after a sync found no network: first after this, then doubling. Typing pauses this long before the list follows the search box. The list&apos;s count follows once the list has stayed put this long: counting a search&apos;s hits can take longer than a keystroke, and while typing it would compete with the next keystroke&apos;s query for the disk and the CPU. Queue counts change only when tickets do, not when the list does. After a sync found no network: try again soon, then less often.</extracomment>
         <translation>搜索 (Ctrl+F)：关键词、status:open、tag:vpn、assignee:me…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="169"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>Ticket</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/ui/main_window.py" line="171"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="171"/>
-        <location filename="../../desktop/ui/main_window.py" line="311"/>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="320"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="259"/>
+        <location filename="../../desktop/ui/main_window.py" line="261"/>
         <source>Not understood: %1</source>
         <translation>无法识别：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="308"/>
+        <location filename="../../desktop/ui/main_window.py" line="317"/>
         <source>Conflicts (%n)</source>
         <translation>
             <numerusform>冲突 (%n)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="358"/>
+        <location filename="../../desktop/ui/main_window.py" line="367"/>
         <source>%n ticket(s)</source>
         <translation>
             <numerusform>%n 个工单</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="434"/>
+        <location filename="../../desktop/ui/main_window.py" line="443"/>
         <source>Apply a bundle</source>
         <translation>应用数据包</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="434"/>
+        <location filename="../../desktop/ui/main_window.py" line="443"/>
         <source>Bundles (*.bundle);;All (*)</source>
         <translation>数据包 (*.bundle);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="473"/>
+        <location filename="../../desktop/ui/main_window.py" line="482"/>
         <source>Type a search first, then save it.</source>
         <translation>请先输入搜索条件，再保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="475"/>
+        <location filename="../../desktop/ui/main_window.py" line="484"/>
         <source>Save search</source>
         <translation>保存搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="475"/>
+        <location filename="../../desktop/ui/main_window.py" line="484"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="487"/>
+        <location filename="../../desktop/ui/main_window.py" line="496"/>
         <source>Remove saved search</source>
         <translation>删除已保存的搜索</translation>
     </message>
@@ -1231,162 +1236,162 @@
 <context>
     <name>TicketPanel</name>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="111"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="113"/>
         <source>Subject</source>
-        <extracomment>Fields shown as line edits, in form order: (document field, set_field name).</extracomment>
+        <extracomment>Fields shown as line edits, in form order: (document field, set_field name). Tickets whose reply is on its way to the store: not sent twice.</extracomment>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="127"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="129"/>
         <source>YYYY-MM-DD HH:MM (UTC)</source>
         <translation>YYYY-MM-DD HH:MM（UTC）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="129"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="131"/>
         <source>tags, separated by spaces</source>
         <translation>标签，用空格分隔</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="136"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="138"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="137"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="139"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="138"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="140"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="143"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="145"/>
         <source>Assignee</source>
         <translation>处理人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="144"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="146"/>
         <source>Group</source>
         <translation>组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="145"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="147"/>
         <source>Due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="146"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="148"/>
         <source>Requester</source>
         <translation>请求人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="147"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="149"/>
         <source>E-mail</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="148"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="150"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="156"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="158"/>
         <source>Write a reply… (Ctrl+Enter sends)</source>
         <translation>写回复…（Ctrl+Enter 发送）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="158"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="160"/>
         <source>Internal note</source>
         <translation>内部备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="159"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="161"/>
         <source>Only agents see internal notes</source>
         <translation>只有客服能看到内部备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="161"/>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="446"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="163"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="449"/>
         <source>Send reply</source>
         <translation>发送回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="281"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="284"/>
         <source>No ticket selected</source>
         <translation>未选择工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="240"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="242"/>
         <source>Number assigned by the server</source>
         <extracomment>Set when the agent moves the splitter; cleared when the rows change.</extracomment>
         <translation>服务器分配的编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="243"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="245"/>
         <source>%1 (provisional)</source>
         <translation>%1（临时编号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="246"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="248"/>
         <source>The server assigns a number on the first sync</source>
         <translation>首次同步时由服务器分配编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="343"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="346"/>
         <source>Options, separated by commas</source>
         <translation>多个选项用逗号分隔</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="356"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="359"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>%n 个冲突</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="360"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="363"/>
         <source>deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="363"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="366"/>
         <source>SLA breached</source>
         <translation>已超出 SLA</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="366"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="369"/>
         <source>SLA due %1</source>
         <translation>SLA 截止 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="368"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="371"/>
         <source>clock ahead</source>
         <translation>时钟超前</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="379"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="382"/>
         <source>Request from %1</source>
         <translation>%1 的请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="392"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="395"/>
         <source>Reply by %1</source>
         <translation>%1 的回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="395"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="398"/>
         <source>Internal note by %1</source>
         <translation>%1 的内部备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="400"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="403"/>
         <source>No messages yet.</source>
         <translation>还没有消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/ticket_panel.py" line="446"/>
+        <location filename="../../desktop/ui/views/ticket_panel.py" line="449"/>
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
@@ -1394,9 +1399,9 @@
 <context>
     <name>TicketTable</name>
     <message>
-        <location filename="../../desktop/ui/views/ticket_table.py" line="114"/>
+        <location filename="../../desktop/ui/views/ticket_table.py" line="122"/>
         <source>No tickets match</source>
-        <extracomment>Subject stays at least this many letters wide. Columns whose values are short codes: they keep room for what they show, where names (requester, assignee) may narrow down to their title.</extracomment>
+        <extracomment>Subject stays at least this many letters wide. Columns whose values are short codes: they keep room for what they show, where names (requester, assignee) may narrow, but to a first name&apos;s width at least (a title such as 请求人 is narrower than any name). The arrow last put on a column the store can sort by.</extracomment>
         <translation>没有匹配的工单</translation>
     </message>
 </context>

@@ -426,3 +426,27 @@ def test_custom_fields_get_room_after_the_window_grows_and_a_drag_is_kept(
     window.resize(1200, 950)
     qtbot.wait(20)
     assert panel.splitter.sizes()[0] == 120
+
+
+def test_a_bulk_edit_skips_a_ticket_deleted_meanwhile_and_edits_the_rest(
+    desk_app: DeskApp, monkeypatch
+):
+    from desktop.ui.dialogs.bulk_edit import BulkEditDialog
+
+    window = desk_app.window
+    choose_queue(desk_app, "all")
+    window.table.selectAll()
+    selected = window.table.selected_tickets()
+    Desk(desk_app.store).delete(selected[0])  # a sync deleted it meanwhile
+
+    def accept(dialog: BulkEditDialog) -> int:
+        dialog.status.setCurrentIndex(dialog.status.findData("pending"))
+        return 1
+
+    monkeypatch.setattr(BulkEditDialog, "exec", accept)
+    window.bulk_edit()
+
+    statuses = [desk_app.store.ticket_record(t)["doc"]["status"] for t in selected]
+    assert statuses[1:] == ["pending"] * (len(selected) - 1)
+    assert statuses[0] != "pending"
+    assert window.banner.message.startswith(f"1 of {len(selected)} tickets were not")
