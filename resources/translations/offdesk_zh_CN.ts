@@ -139,7 +139,7 @@
         <location filename="../../desktop/ui/service.py" line="159"/>
         <source>%1 of %2 tickets were not edited: %3</source>
         <extracomment>Rows per transaction when importing with progress; cancel acts between them. How the sample OSM notes map onto ticket fields.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%2 个工单中有 %1 个未修改：%3</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/service.py" line="188"/>
