@@ -161,7 +161,9 @@ def _open_shortcuts(window: "MainWindow") -> None:
 def _open_import(window: "MainWindow") -> None:
     from desktop.ui.dialogs.import_dialog import ImportDialog
 
-    ImportDialog(window.service, window).exec()
+    dialog = ImportDialog(window.service, window)
+    dialog.exec()
+    dialog.deleteLater()  # and with it, its hold on the service's signals
 
 
 def _open_settings(window: "MainWindow") -> None:

@@ -243,7 +243,9 @@ class MainWindow(QMainWindow):
 
         model = QuarantineModel()
         model.set_items(load())
-        QuarantineDialog(model, self.service, load, self).exec()
+        dialog = QuarantineDialog(model, self.service, load, self)
+        dialog.exec()
+        dialog.deleteLater()  # and with it, its hold on the service's signals
 
     def current_queue_query(self) -> ListQuery:
         index = self.queues.currentIndex()

@@ -113,6 +113,15 @@ class ImportDialog(QDialog):
         else:
             self.reject()
 
+    def reject(self) -> None:
+        """Esc or the window's close button while importing stops the import
+        like Cancel and keeps the dialog up until it has stopped: a hidden
+        import could neither be followed nor cancelled."""
+        if self.running:
+            self._cancel()
+            return
+        super().reject()
+
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)

@@ -110,4 +110,6 @@ class QuarantineDialog(QDialog):
     def _changed(self, outcome: dict[str, Any]) -> None:
         self.outcome.setText(str(outcome.get("text", "")))
         self.model.set_items(self.load())
+        if self.model.rowCount():  # the next item, so Retry and Drop stay at hand
+            self.view.setCurrentIndex(self.model.index(0, 0))
         self._show()

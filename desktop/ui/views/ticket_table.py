@@ -57,8 +57,11 @@ class TicketTable(QTableView):
         header.setHighlightSections(False)
         header.setMinimumSectionSize(40)
         self._set_resize_modes()
-        # Narrow defaults so the stretching Subject column gets the room.
-        for column, width in ((0, 104), (2, 110), (3, 76), (4, 64), (5, 96), (6, 96)):
+        # Narrow defaults so the stretching Subject column gets the room; Ref
+        # keeps room for a provisional number beside the conflict mark.
+        ref = self.fontMetrics().horizontalAdvance("MMMM-0000") + 32
+        widths = ((0, max(104, ref)), (2, 110), (3, 76), (4, 64), (5, 96), (6, 96))
+        for column, width in widths:
             self.setColumnWidth(column, width)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self.empty_text = ""

@@ -124,3 +124,21 @@ def _docs(store: Store) -> list[dict]:
     from desktop.store.queries import TicketFilter, find
 
     return [r["doc"] for r in find(store, TicketFilter(limit=5))]
+
+
+def test_escape_during_an_import_cancels_it_and_keeps_the_dialog_up(
+    qtbot, desk_app: DeskApp
+):
+    dialog = ImportDialog(desk_app.service, desk_app.window)
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(resources.samples()))
+    dialog.maps.setPlainText("\n".join(SAMPLE_MAPS))
+    dialog.show()
+    desk_app.service.import_progressed.connect(lambda *_: dialog.reject())
+
+    dialog.begin()
+
+    assert "Cancelled" in dialog.result.text()
+    assert dialog.isVisible() and not dialog.running
+    dialog.reject()  # once stopped, Esc closes it
+    assert not dialog.isVisible()

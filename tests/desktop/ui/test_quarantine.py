@@ -86,3 +86,20 @@ def test_settings_turn_and_reorder_pipeline_stages(desk_app: DeskApp):
     wanted = [(names[1], True), (names[0], False), *[(n, True) for n in names[2:]]]
     apply(window, before, SettingsValues(**{**before.__dict__, "stages": wanted}))
     assert bridges.stages(desk_app.store) == wanted
+
+
+def test_after_a_drop_the_next_held_change_is_ready_to_act_on(
+    desk_app: DeskApp, qtbot, monkeypatch
+):
+    from PySide6.QtWidgets import QInputDialog
+
+    _hold(desk_app, "First held")
+    _hold(desk_app, "Second held")
+    dialog = _dialog(desk_app, qtbot)
+    dialog.view.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("spam", True))
+    dialog.drop.click()
+
+    assert dialog.model.rowCount() == 1
+    assert dialog.retry.isEnabled() and dialog.drop.isEnabled()
+    assert "held" in dialog.details.toPlainText()
