@@ -6,6 +6,7 @@ stderr saying what to do), 2 a usage mistake (argparse's own message).
 
 import argparse
 import codecs
+import json
 import logging
 import os
 import sys
@@ -257,6 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(args, Desk(store))
     except UserError as e:
         print(f"offdesk: {terminal_safe(str(e))}", file=sys.stderr)
+        if getattr(args, "json", False):  # a script reading stdout learns why too
+            print(json.dumps({"error": str(e)}, ensure_ascii=False))
         return 1
     except KeyboardInterrupt:
         print("offdesk: interrupted; nothing half-written was kept", file=sys.stderr)

@@ -558,3 +558,11 @@ def test_init_with_another_agent_says_whose_changes_follow(run_cli: RunCli):
     assert other.stdout.rstrip().endswith(
         f"; was {AGENT}: changes from now on are Bea Agent <bea@example.com>'s"
     )
+
+
+def test_with_json_a_failure_is_also_an_object_on_stdout(run_cli: RunCli):
+    result = run_cli("show", "NOPE-1", "--json")
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("offdesk: no ticket matches")
+    assert json.loads(result.stdout) == {"error": result.stderr[9:].rstrip("\n")}
