@@ -37,6 +37,10 @@ translate = QCoreApplication.translate
 STARTUP_MARKER = "OFFDESK_STARTUP_MARKER"
 
 
+#: How long a thread keeps the GIL while another waits for it (Python: 5 ms).
+GIL_TURN_S = 0.001
+
+
 class DeskApp:
     """Everything one window needs, built on a data dir, closed in order."""
 
@@ -48,6 +52,12 @@ class DeskApp:
         settings: QSettings | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
+        if threaded:
+            # Every cell the list paints calls into Python and must take the
+            # GIL from whichever worker holds it; by default a worker keeps
+            # it for up to 5 ms a time, and a repaint of 200 cells could wait
+            # for many such turns. Shorter turns keep the window responsive.
+            sys.setswitchinterval(GIL_TURN_S)
         self.store = Store(self.data_dir)
         self.settings = settings or QSettings(
             str(self.data_dir / "ui.ini"), QSettings.Format.IniFormat
