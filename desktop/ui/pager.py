@@ -39,11 +39,11 @@ log = logging.getLogger(__name__)
 RANK, RECENT, WALK, STEPS, PLAIN = "rank", "recent", "walk", "steps", "plain"
 #: Walk an index when at least one ticket in this many carries every tag.
 WALK_DENSITY = 20
-# TODO: on a million tickets a common 3-5 letter prefix ("str", "calle") still
-# takes 150-300 ms to plan and read (FTS5 hit count, then the walk); the list
-# stays responsive (the lister thread), but results lag typing by that much.
-#: Up to this many search hits are ranked by relevance (about 60 ms here).
-RANK_LIMIT = 25_000
+#: Up to this many search hits are ranked by relevance. Ranking is cheap in
+#: FTS5, but the page must join every hit to its ticket row to leave deleted
+#: ones out: 23,000 hits of a three-letter prefix took 110-270 ms on a million
+#: tickets, where listing them newest first reads only the first page's worth.
+RANK_LIMIT = 5_000
 MIN_PREFIX = 3
 
 
