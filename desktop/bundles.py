@@ -61,7 +61,16 @@ def _cursor(store: Store, since: str | None) -> int:
     if since is None:
         return 0
     if since.isdigit():
-        return int(since)
+        cursor = int(since)
+        if cursor > store.last_seq():
+            # A cursor this store never reached came from another device's
+            # bundle; taken as is, the bundle would silently carry nothing.
+            raise UserError(
+                f"--since {since}: this data dir has only reached cursor "
+                f"{store.last_seq()}, so that cursor is from another device; give "
+                "a cursor or bundle made here"
+            )
+        return cursor
     try:
         header, _ = read_bundle(Path(since))
     except BundleError as e:

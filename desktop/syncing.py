@@ -13,7 +13,12 @@ State per server lives in the store's settings (`sync.state <url>`):
   again; nothing local is deleted, ever;
 - `deferred`: snapshots by other agents that the server lacks and will only
   take from them (plus their descendants); retried at every sync;
-- `extra`: merges made while pulling that still need pushing.
+- `extra`: merges made while pulling that still need pushing;
+- `mark`: the id of the server's snapshot at sequence number `pull`, and
+  `pushed`: the last snapshot the server took from this laptop. A server
+  restored from a backup keeps its epoch; finding either gone (or another
+  snapshot at `pull`) means it was rolled back, and both cursors go back to
+  zero as for a new epoch.
 
 Snapshots pulled from the server are not pushed back: when nothing local was
 waiting, the push cursor moves past a pulled batch in the same transaction.
@@ -66,6 +71,10 @@ class SyncState:
     #: The highest number held here when the server's epoch changed: sent with
     #: every push so the reset server numbers new tickets above old numbers.
     floor: int = 0
+    #: Id of the server's snapshot at sequence number `pull` (see `_rolled_back`).
+    mark: str | None = None
+    #: The last snapshot the server said it holds after a push from here.
+    pushed: str | None = None
 
 
 @dataclass
@@ -142,6 +151,7 @@ class _Sync:
         self.max_push = MAX_PUSH
         self.max_bytes = MAX_BODY_BYTES
         self.floor = 0
+        self.pushed: str | None = None
 
     def run(self) -> SyncSummary:
         meta = self._meta()
@@ -155,6 +165,8 @@ class _Sync:
                 f"{agent}; the server takes only {me['agent']}'s snapshots from it"
             )
         state = self._state(str(meta["epoch"]))
+        if self._rolled_back(state):
+            state = self._reset(state.epoch or str(meta["epoch"]))
         self.floor = state.floor
 
         self._push(state, retry=True)
@@ -217,19 +229,67 @@ class _Sync:
                     "changed); everything on this laptop is uploaded again and "
                     "nothing here is deleted"
                 )
-            state = SyncState(epoch=epoch)
             if self.summary.epoch_changed:
-                top = self.store.db.execute("SELECT max(number) FROM tickets")
-                state.floor = int(top.fetchall()[0][0] or 0)
+                return self._reset(epoch)
+            state = SyncState(epoch=epoch)
             with self.store.write():
                 self._save(state)
         return state
+
+    def _reset(self, epoch: str) -> SyncState:
+        """Start over with a server that lost snapshots: send and take everything.
+
+        The floor is the highest number held here, so the server numbers new
+        tickets above every old number while the old ones come back.
+        """
+        state = SyncState(epoch=epoch)
+        top = self.store.db.execute("SELECT max(number) FROM tickets")
+        state.floor = int(top.fetchall()[0][0] or 0)
+        with self.store.write():
+            self._save(state)
+        return state
+
+    def _rolled_back(self, state: SyncState) -> bool:
+        """Whether a server with the same epoch has lost what it had (a backup
+        restored over its database keeps the epoch it was made with).
+
+        Trusting the cursors then would skip the snapshots pushed to it since,
+        which reuse sequence numbers this laptop has passed, and never send
+        again the ones it lost. So the snapshot at the pull cursor must still
+        be the one pulled there, and the last one pushed must still be held.
+        """
+        # TODO: a restore that loses just the last snapshot pushed from here,
+        # while the one at the pull cursor comes back at the same number, slips
+        # by; a server command that gives a restored database a new epoch
+        # would close it (docs/architecture.md, Epoch).
+        lost = False
+        if state.pull > 0:
+            page = self.client.pull(state.pull - 1, 1)
+            found = page.snapshots[0].id if page.snapshots else None
+            if page.cursor != state.pull or found is None:
+                lost = True
+            elif state.mark is None:  # saved before marks were kept
+                state.mark = found
+            elif found != state.mark:
+                lost = True
+        if not lost and state.pushed:
+            lost = not self.client.have([state.pushed])
+        if lost:
+            self.summary.epoch_changed = True
+            self.summary.warn(
+                f"the server at {self.url} was restored from a backup or lost "
+                "snapshots; everything on this laptop is uploaded again and "
+                "nothing here is deleted"
+            )
+        return lost
 
     def _save(self, state: SyncState) -> None:
         """Record the state; call inside `store.write()` with the batch it covers."""
         # TODO: `deferred` is a JSON list rewritten with every batch; a laptop
         # holding tens of thousands of other agents' snapshots (peer syncs, no
         # central sync by their authors) would make each batch commit slower.
+        if self.pushed is not None:
+            state.pushed = self.pushed
         self.store._put(STATE_PREFIX + self.url, asdict(state))
 
     # -- push ----------------------------------------------------------------
@@ -315,6 +375,7 @@ class _Sync:
                 request = kept
                 continue
             self.summary.sent += int(result.get("stored", 0))
+            self.pushed = request[-1].id
             return
 
     def _foreign(self, snap: Snapshot) -> bool:
@@ -410,6 +471,8 @@ class _Sync:
                 outcomes = receive(self.store, page.snapshots)
                 self._tally(outcomes, refused)
                 numbered = self._numbered(unnumbered)
+                if page.snapshots:
+                    state.mark = page.snapshots[-1].id
                 state.pull = page.cursor
                 if state.push == before:
                     state.push = self.store.last_seq()
