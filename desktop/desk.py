@@ -14,7 +14,7 @@ from desktop.errors import NotFoundError, NothingToChange, OffdeskError, UserErr
 from desktop.pipeline.change import Change, Origin
 from desktop.pipeline.pipeline import Pipeline
 from desktop.search_syntax import assignee_value
-from desktop.store.store import Store
+from desktop.store.store import Held, Store
 from desktop.ticket import (
     Person,
     add_comment,
@@ -28,7 +28,7 @@ from desktop.ticket import (
     tag_key,
     validate,
 )
-from sync.history import History, TicketState, normalize
+from sync.history import History, TicketState, extend_linear, normalize
 from sync.ids import SnapshotId, TicketId
 from sync.patch import (
     MISSING,
@@ -333,7 +333,8 @@ class Desk:
         # ticket can then never slip in between reading the heads and writing.
         with self.store.write():
             history = self.store.history(ticket)
-            current = history.state()
+            held = self.store.ticket_records([ticket]).get(ticket)
+            current = _stored_state(held, history) or history.state()
             state = current
             moved_on = base and sorted(base) != current.heads
             if moved_on and all(h in history.by_id for h in base):
@@ -385,13 +386,12 @@ class Desk:
                     merged = merged.extended(merge)
                     added.append(merge)
                     new_state = merged.state()
+                # Against this device's clock now, as every replica's own view
+                # is (a row's older warnings were judged by an older clock).
                 new_state.clock_warnings = self.store.clock_warnings(merged.order)
                 self.store.add_snapshots(added)
                 record = self.store.refresh(
-                    ticket,
-                    new_state,
-                    history=merged,
-                    previous=self.store.ticket_records([ticket]).get(ticket),
+                    ticket, new_state, history=merged, previous=held
                 )
                 admission.announce()
         admission.raise_if_held()
@@ -412,7 +412,7 @@ class Desk:
         base = parent.doc if parent else {}
         patched = normalize(apply_patch(base, list(snap.patch)))
         merged = history.extended(snap)
-        state = merged.state([snap.id])
+        state = _extended_state(parent, snap) or merged.state([snap.id])
         if patched != normalize(expected) or state.doc != patched:
             raise IntegrityFault(
                 f"snapshot {snap.id[:12]} does not rebuild its state; nothing stored"
@@ -488,3 +488,36 @@ def _refuse_if_deleted(doc: dict[str, Any]) -> None:
         raise UserError(
             f"ticket {ref} is deleted; restore it first (offdesk restore {ref})"
         )
+
+
+def _stored_state(held: Held | None, history: History) -> TicketState | None:
+    """The ticket's state as its query row holds it, when that row is the fold
+    of exactly these heads with nothing in conflict: folding a long history
+    again for every reply would make each one slower than the last. Anything
+    else (conflicts, several heads, a row behind the snapshots) returns None
+    for the full fold."""
+    if held is None:
+        return None
+    record = held.record
+    if record["conflicts"] or record["heads"] != history.heads():
+        return None
+    return TicketState(
+        record["doc"],
+        list(record["heads"]),
+        [],
+        record.get("updated"),
+        list(record.get("clock_warnings") or []),
+    )
+
+
+def _extended_state(parent: TicketState | None, snap: Snapshot) -> TicketState | None:
+    """The state `snap` leads to when it continues a conflict-free state in a
+    line, by applying its patch (`extend_linear`); None where only the full
+    fold can tell."""
+    if parent is None or parent.conflicts or list(snap.parents) != parent.heads:
+        return None
+    doc = extend_linear(parent.doc, [snap])
+    if doc is None:
+        return None
+    times = [t for t in (parent.updated, snap.wall_time) if t]
+    return TicketState(doc, [snap.id], [], max(times, default=None))

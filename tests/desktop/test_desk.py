@@ -402,3 +402,24 @@ def test_a_tag_is_removed_whatever_case_it_is_named_in(desk: Desk):
     desk.edit(provisional, remove_tags=["vpn"])
 
     assert desk.record(provisional)["doc"]["tags"] == {}
+
+
+def test_changes_built_on_the_stored_row_leave_it_equal_to_the_full_fold(
+    desk: Desk, store: Store
+):
+    """Edits start from the query row, not a fold of the whole history; the
+    row they leave must still be exactly what folding every snapshot gives."""
+    record = desk.create(subject="Long", requester=REQUESTER, tags=["a"])
+    ticket = TicketId(record["doc"]["id"])
+    for n in range(30):
+        if n % 3 == 0:
+            desk.comment(ticket, f"reply {n}", public=n % 2 == 0)
+        elif n % 3 == 1:
+            desk.edit(ticket, [("priority", ("low", "high")[n % 2])], [f"t{n}"])
+        else:
+            desk.edit(ticket, [("custom.floor", str(n))], remove_tags=["a"])
+        history = store.history(ticket)
+        folded = history.state()
+        row = store.ticket_record(ticket)
+        assert (row["doc"], row["heads"]) == (folded.doc, folded.heads), n
+        assert row["updated"] == folded.updated
