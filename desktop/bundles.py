@@ -11,7 +11,6 @@ from typing import Any
 
 from desktop.bulk import collector_held
 from desktop.errors import UserError
-from desktop.render import ticket_ref
 from desktop.replica import receive
 from desktop.store.store import Store
 from sync.bundle import BundleError, BundleHeader, read_bundle, write_bundle
@@ -45,13 +44,11 @@ def apply(store: Store, path: Path) -> list[dict[str, Any]]:
             raise UserError(f"{path}: {e}; nothing was applied") from e
         with store.write():
             outcomes = receive(store, snapshots)
+    refs = store.refs([o.ticket for o in outcomes])
     results = []
     for outcome in outcomes:
         shown = outcome.to_json()
-        try:
-            shown["ref"] = ticket_ref(store.ticket_record(outcome.ticket)["doc"])
-        except UserError:
-            shown["ref"] = outcome.ticket
+        shown["ref"] = refs.get(outcome.ticket, outcome.ticket)
         results.append(shown)
     log.info("applied bundle %s: %d tickets", path, len(results))
     return results

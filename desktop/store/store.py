@@ -387,6 +387,22 @@ class Store:
             raise NotFoundError(f"no ticket {ticket}")
         return parse_json(row[0])  # type: ignore[no-any-return]
 
+    def refs(self, tickets: Sequence[TicketId]) -> dict[TicketId, str]:
+        """How agents name these tickets (`#1042`, else the provisional number),
+        read from the columns alone: a bundle's outcomes name thousands."""
+        found: dict[TicketId, str] = {}
+        for chunk in _chunks(tickets):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT id, number, provisional FROM tickets WHERE id IN ({marks})",
+                chunk,
+            )
+            found.update(
+                (t, f"#{number}" if number else provisional)
+                for t, number, provisional in rows
+            )
+        return found
+
     def ticket_records(self, tickets: Sequence[TicketId]) -> dict[TicketId, "Held"]:
         """The stored rows of those of `tickets` that have one."""
         found: dict[TicketId, Held] = {}
