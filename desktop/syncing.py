@@ -375,7 +375,11 @@ class _Sync:
                 request = kept
                 continue
             self.summary.sent += int(result.get("stored", 0))
-            self.pushed = request[-1].id
+            # The server may leave out a number record it did not give, so
+            # only a snapshot it surely keeps marks what it holds from here.
+            kept = [s for s in request if s.author != SERVER_AUTHOR]
+            if kept:
+                self.pushed = kept[-1].id
             return
 
     def _foreign(self, snap: Snapshot) -> bool:

@@ -54,7 +54,7 @@ from sync.ids import DeviceId, SnapshotId, TicketId
 from sync.protocol import is_ticket, number_of, number_record, wall_iso
 from sync.server_store import AgentRecord, Mode, Page, PushOutcome, dedupe, refuse
 from sync.snapshot import Snapshot
-from sync.validate import Known, refusals
+from sync.validate import Known, Refusal, refusals
 
 log = logging.getLogger(__name__)
 
@@ -351,6 +351,15 @@ class SqlServerStore:
                     agent.email,
                     len(stray),
                 )
+            # A snapshot built on a record left out here would be stored
+            # without its parent: refused instead, it stays on its laptop.
+            orphans: list[SnapshotId] = []
+            for snap in fresh:  # parents first
+                if any(p in stray or p in orphans for p in snap.parents):
+                    orphans.append(snap.id)
+            if orphans:
+                reason = "its parent is a number record this server did not give"
+                raise refuse([Refusal(sid, reason) for sid in orphans])
             rows = []
             for snap in fresh:
                 if snap.id not in stray:
@@ -359,7 +368,8 @@ class SqlServerStore:
             for record in records:
                 seq += 1
                 rows.append(_row(seq, record))
-            conn.execute(snapshots.insert(), rows)
+            if rows:  # an empty insert would be INSERT ... DEFAULT VALUES
+                conn.execute(snapshots.insert(), rows)
             if ticket_rows:
                 conn.execute(tickets.insert(), ticket_rows)
             self._set_counter(conn, "seq", seq)

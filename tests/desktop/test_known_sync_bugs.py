@@ -586,3 +586,54 @@ def test_a_big_unicode_ticket_travels_through_sync(central, make_replica):
     assert len(shown["comments"]) == COMMENTS
     assert shown == ann.shown()[ticket]
     assert ann.snapshot_ids() == bob.snapshot_ids() == server_ids(central)
+
+
+def test_after_a_restore_a_number_taken_meanwhile_never_stalls_a_laptop(
+    central, make_replica
+):
+    """Bob pulled ticket #2 before the restore; after it, Cy's new ticket got
+    #2. Bob's upload of the old number record is left out by the server (it
+    gives numbers), and nothing built on it may be stored without it: every
+    sync must still go through, with no snapshot on the server missing its
+    parent, and no laptop starting over again and again."""
+    import json
+    import shutil
+    import sqlite3
+
+    from tests.sync.servers import converge
+
+    ann, bob, cy = (
+        make_replica(n.split()[0].lower(), n, central.url, central.add_agent(n))
+        for n in (ANN, BOB, "Cy Agent <cy@example.com>")
+    )
+    ann.desk.create(subject="T1", requester="R <r@x.org>")
+    converge([ann, bob, cy])
+    central.stop()
+    backup = central.data_dir.parent / "backup"
+    shutil.copytree(central.data_dir, backup)
+    central.start()
+    t2 = ann.desk.create(subject="T2", requester="R <r@x.org>")["doc"]["id"]
+    ann.sync()
+    bob.sync()
+    central.stop()
+    shutil.rmtree(central.data_dir)
+    shutil.copytree(backup, central.data_dir)
+    central.start()
+    cy.desk.create(subject="C", requester="R <r@x.org>")
+    cy.sync()
+
+    for _ in range(3):
+        resets = [r.sync().epoch_changed for r in (ann, bob, cy)]
+    assert resets == [False, False, False]
+
+    db = sqlite3.connect(f"file:{central.data_dir / 'server.db'}?mode=ro", uri=True)
+    try:
+        bodies = {
+            s: json.loads(bytes(b))
+            for s, b in db.execute("SELECT id, body FROM snapshots")
+        }
+    finally:
+        db.close()
+    assert not [s for s, b in bodies.items() if set(b["parents"]) - set(bodies)]
+    # The server's number stands on every laptop.
+    assert {r.shown()[t2]["number"] for r in (ann, bob, cy)} == {3}
