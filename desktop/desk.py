@@ -13,6 +13,7 @@ from typing import Any
 from desktop.errors import NotFoundError, NothingToChange, OffdeskError, UserError
 from desktop.pipeline.change import Change, Origin
 from desktop.pipeline.pipeline import Pipeline
+from desktop.render import ticket_ref
 from desktop.search_syntax import assignee_value
 from desktop.store.store import Held, Store
 from desktop.ticket import (
@@ -483,8 +484,7 @@ def find_snapshot(history: History, ref: str) -> SnapshotId:
 def _refuse_if_deleted(doc: dict[str, Any]) -> None:
     """A deleted ticket is out of the lists; work on it would go unseen."""
     if doc.get("deleted") is True:
-        number = doc.get("number")
-        ref = f"#{number}" if number else doc.get("provisional") or doc["id"]
+        ref = ticket_ref(doc)
         raise UserError(
             f"ticket {ref} is deleted; restore it first (offdesk restore {ref})"
         )

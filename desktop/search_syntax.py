@@ -89,14 +89,19 @@ def assignee_value(value: str, agent: str) -> str:
     """`value` for the assignee field, with "me" standing for this agent (by
     e-mail, one of the spellings `me_aliases` finds)."""
     if value.strip().casefold() in ME:
-        name, _, rest = agent.partition("<")
-        return rest.rstrip(">").strip() or name.strip()
+        name, email = _name_and_email(agent)
+        return email or name
     return value
 
 
 def me_aliases(agent: str) -> tuple[str, ...]:
     """The spellings an assignee field may hold for this agent (`assignee:me`)."""
-    name, _, rest = agent.partition("<")
-    email = rest.rstrip(">").strip()
-    forms = {agent.strip(), name.strip(), email, email.split("@")[0]}
+    name, email = _name_and_email(agent)
+    forms = {agent.strip(), name, email, email.split("@")[0]}
     return tuple(sorted(f for f in forms if f))
+
+
+def _name_and_email(agent: str) -> tuple[str, str]:
+    """`Name <email>` split; either part may be empty."""
+    name, _, rest = agent.partition("<")
+    return name.strip(), rest.rstrip(">").strip()

@@ -75,6 +75,16 @@ def new_ticket(replica: Replica, subject: str = "Printer on fire") -> TicketId:
     return TicketId(record["doc"]["id"])
 
 
+def sets(replica: Replica, ticket: TicketId, **fields: str) -> str:
+    """Edit fields on one replica; returns the new snapshot's id."""
+    record = replica.desk.edit(ticket, list(fields.items()))
+    return str(record["heads"][0])
+
+
+def change(replica: Replica, ticket: TicketId, mutate: Any) -> str:
+    return str(replica.desk.change(ticket, mutate)["heads"][0])
+
+
 def make_bundle(src: Replica, path: Path, since: str | None = None) -> Path:
     bundles.create(src.store, path, since, [])
     src.bundles_made.append(path)

@@ -6,7 +6,6 @@ or three replicas through one such story and checks they end converged with
 nothing lost.
 """
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,59 +19,21 @@ from tests.desktop.merge_helpers import (
     FakeTime,
     Replica,
     assert_converged,
+    change,
     exchange_until_quiet,
     make_bundle,
     new_ticket,
     open_replica,
-    results,
     send,
+    sets,
     unaccounted_edits,
 )
 
 YEAR_MS = 365 * 24 * HOUR_MS
 
-#: A long conversation, each reply its own snapshot. Every change folds the
-#: ticket's whole history, so a thousand took over half a minute to write.
+#: A long conversation, each reply its own snapshot. Every change still reads
+#: the ticket's whole history, so a thousand take tens of seconds to write.
 COMMENTS = 200
-
-
-@pytest.fixture
-def time() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def replica(tmp_path: Path) -> Iterator[Callable[..., Replica]]:
-    opened: list[Replica] = []
-
-    def make(name: str, time: FakeTime, skew_ms: int = 0) -> Replica:
-        opened.append(open_replica(tmp_path, name, time, skew_ms))
-        return opened[-1]
-
-    yield make
-    for r in opened:
-        r.store.close()
-
-
-@pytest.fixture
-def pair(replica, time: FakeTime) -> tuple[Replica, Replica]:
-    return replica("Ann", time), replica("Bob", time)
-
-
-@pytest.fixture
-def shared(pair: tuple[Replica, Replica], tmp_path: Path) -> TicketId:
-    ann, bob = pair
-    ticket = new_ticket(ann)
-    assert results(send(ann, bob, tmp_path)) == {ticket: "new"}
-    return ticket
-
-
-def sets(replica: Replica, ticket: TicketId, **fields: str) -> str:
-    return str(replica.desk.edit(ticket, list(fields.items()))["heads"][0])
-
-
-def change(replica: Replica, ticket: TicketId, mutate: Any) -> str:
-    return str(replica.desk.change(ticket, mutate)["heads"][0])
 
 
 def swap(replicas: list[Replica], folder: Path) -> None:

@@ -5,7 +5,6 @@ same ticket while apart, carries bundles between them and checks what every
 replica then shows.
 """
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,64 +12,21 @@ import pytest
 
 from desktop import bundles
 from desktop.errors import UserError
-from sync.ids import TicketId
 from tests.desktop.merge_helpers import (
     HOUR_MS,
     FakeTime,
     Replica,
     assert_converged,
+    change,
     exchange_until_quiet,
     make_bundle,
     merge_groups,
     new_ticket,
-    open_replica,
     results,
     send,
+    sets,
     unaccounted_edits,
 )
-
-
-@pytest.fixture
-def time() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def replica(tmp_path: Path) -> Iterator[Callable[..., Replica]]:
-    """`replica(name, time, skew_ms=0)` opens one on `tmp_path`; all closed after."""
-    opened: list[Replica] = []
-
-    def make(name: str, time: FakeTime, skew_ms: int = 0) -> Replica:
-        opened.append(open_replica(tmp_path, name, time, skew_ms))
-        return opened[-1]
-
-    yield make
-    for r in opened:
-        r.store.close()
-
-
-@pytest.fixture
-def pair(replica, time: FakeTime) -> tuple[Replica, Replica]:
-    return replica("Ann", time), replica("Bob", time)
-
-
-@pytest.fixture
-def shared(pair: tuple[Replica, Replica], tmp_path: Path) -> TicketId:
-    """A ticket Ann created and carried to Bob, so both hold the same root."""
-    ann, bob = pair
-    ticket = new_ticket(ann)
-    assert results(send(ann, bob, tmp_path)) == {ticket: "new"}
-    return ticket
-
-
-def sets(replica: Replica, ticket: TicketId, **fields: str) -> str:
-    """Edit fields on one replica; returns the new snapshot's id."""
-    record = replica.desk.edit(ticket, list(fields.items()))
-    return str(record["heads"][0])
-
-
-def change(replica: Replica, ticket: TicketId, mutate: Any) -> str:
-    return str(replica.desk.change(ticket, mutate)["heads"][0])
 
 
 def swap(a: Replica, b: Replica, folder: Path) -> None:

@@ -20,6 +20,29 @@ def _laptop(path: Path, agent: str) -> Store:
     return store
 
 
+def _swap(ann: Store, bob: Store, folder: Path) -> None:
+    """Each laptop applies a bundle of everything the other holds."""
+    bundles.create(ann, folder / "a.bundle", None, [])
+    bundles.create(bob, folder / "b.bundle", None, [])
+    bundles.apply(bob, folder / "a.bundle")
+    bundles.apply(ann, folder / "b.bundle")
+
+
+def _settle_keeping_what_is_in_force(folder: Path, bob: Store) -> None:
+    """Ann writes the rules in force again, unchanged, and carries them to
+    Bob: keeping a version changes no value, yet must settle the conflict."""
+    ann = Store(folder / "ann")
+    in_force = read_doc(ann, RULES)
+    with ann.write():
+        assert write_doc(ann, RULES, in_force, "Ann <ann@example.com>")
+    bundles.create(ann, folder / "settled.bundle", None, [])
+    bundles.apply(bob, folder / "settled.bundle")
+    for store in (ann, bob):
+        assert store.history(RULES).state().conflicts == []
+        assert read_doc(store, RULES) == in_force
+        store.close()
+
+
 def test_two_laptops_editing_rules_offline_share_one_first_snapshot(tmp_path):
     ann = _laptop(tmp_path / "ann", "Ann <ann@example.com>")
     bob = _laptop(tmp_path / "bob", "Bob <bob@example.com>")
@@ -43,7 +66,7 @@ def test_two_laptops_editing_rules_offline_share_one_first_snapshot(tmp_path):
 
 
 def test_rules_two_admins_changed_at_once_are_shown_and_writing_them_settles_it(
-    tmp_path, monkeypatch, capsys
+    tmp_path, capsys
 ):
     """Both laptops wrote `routing`: one version is in force, the other is
     shown with its author, and writing the rules again clears it everywhere."""
@@ -55,10 +78,7 @@ def test_rules_two_admins_changed_at_once_are_shown_and_writing_them_settles_it(
         write_doc(ann, RULES, {"routing": ["ann's"]}, "Ann <ann@example.com>")
     with bob.write():
         write_doc(bob, RULES, {"routing": ["bob's"]}, "Bob <bob@example.com>")
-    bundles.create(ann, tmp_path / "a.bundle", None, [])
-    bundles.create(bob, tmp_path / "b.bundle", None, [])
-    bundles.apply(bob, tmp_path / "a.bundle")
-    bundles.apply(ann, tmp_path / "b.bundle")
+    _swap(ann, bob, tmp_path)
     ann.close()
     bob.close()
 
@@ -68,18 +88,7 @@ def test_rules_two_admins_changed_at_once_are_shown_and_writing_them_settles_it(
     assert "Ann <ann@example.com>" in warning and "Bob <bob@example.com>" in warning
     assert "load the rules you want in force" in warning
 
-    # Keeping the version in force changes no value, yet must settle it.
-    ann = Store(tmp_path / "ann")
-    in_force = read_doc(ann, RULES)
-    with ann.write():
-        assert write_doc(ann, RULES, in_force, "Ann <ann@example.com>")
-    bob = Store(tmp_path / "bob")
-    bundles.create(ann, tmp_path / "settled.bundle", None, [])
-    bundles.apply(bob, tmp_path / "settled.bundle")
-    for store in (ann, bob):
-        assert store.history(RULES).state().conflicts == []
-        assert read_doc(store, RULES) == in_force
-        store.close()
+    _settle_keeping_what_is_in_force(tmp_path, Store(tmp_path / "bob"))
     capsys.readouterr()
     assert cli.main(["rules", "show", "--data-dir", str(tmp_path / "bob")]) == 0
     assert capsys.readouterr().err == ""
@@ -117,23 +126,11 @@ def test_any_settings_conflict_is_shown_and_settled_by_the_next_write(
         write_doc(ann, RULES, ann_doc, "Ann <ann@example.com>")
     with bob.write():
         write_doc(bob, RULES, bob_doc, "Bob <bob@example.com>")
-    bundles.create(ann, tmp_path / "a.bundle", None, [])
-    bundles.create(bob, tmp_path / "b.bundle", None, [])
-    bundles.apply(bob, tmp_path / "a.bundle")
-    bundles.apply(ann, tmp_path / "b.bundle")
+    _swap(ann, bob, tmp_path)
     assert ann.history(RULES).state().conflicts
     ann.close()
 
     assert cli.main(["rules", "show", "--data-dir", str(tmp_path / "ann")]) == 0
     assert "changed on two laptops at once" in capsys.readouterr().err
 
-    ann = Store(tmp_path / "ann")
-    in_force = read_doc(ann, RULES)
-    with ann.write():
-        assert write_doc(ann, RULES, in_force, "Ann <ann@example.com>")
-    bundles.create(ann, tmp_path / "settled.bundle", None, [])
-    bundles.apply(bob, tmp_path / "settled.bundle")
-    for store in (ann, bob):
-        assert store.history(RULES).state().conflicts == []
-        assert read_doc(store, RULES) == in_force
-        store.close()
+    _settle_keeping_what_is_in_force(tmp_path, bob)
