@@ -32,15 +32,14 @@ class Clock(NamedTuple):
 
     @classmethod
     def from_json(cls, value: object) -> "Clock":
-        if (
-            not isinstance(value, list)
-            or len(value) != 2
-            or not all(type(v) is int and v >= 0 for v in value)
-        ):
+        if not isinstance(value, list) or len(value) != 2:
             raise ValueError(f"a clock is [milliseconds, counter], got {value!r}")
-        if value[0] > MAX_MS or value[1] > MAX_COUNTER:
+        ms, counter = value
+        if type(ms) is not int or type(counter) is not int or ms < 0 or counter < 0:
+            raise ValueError(f"a clock is [milliseconds, counter], got {value!r}")
+        if ms > MAX_MS or counter > MAX_COUNTER:
             raise ValueError(f"the clock {value!r} is larger than any store holds")
-        return cls(value[0], value[1])
+        return cls(ms, counter)
 
     def packed(self) -> int:
         """One sortable integer that fits SQLite's 64-bit INTEGER.

@@ -141,7 +141,7 @@ def from_body(body: object, claimed_id: str | None = None) -> Snapshot:
         raise SnapshotError("snapshot 'ticket' must be a non-empty string")
     if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
         raise SnapshotError("snapshot 'parents' must be a list of ids")
-    if parents != sorted(set(parents)):
+    if len(parents) > 1 and parents != sorted(set(parents)):
         raise SnapshotError("snapshot 'parents' must be sorted and distinct")
     if not isinstance(patch, list):
         raise SnapshotError("snapshot 'patch' must be a list")
@@ -151,16 +151,21 @@ def from_body(body: object, claimed_id: str | None = None) -> Snapshot:
         clock = Clock.from_json(body["clock"])
     except (PatchError, ValueError) as e:
         raise SnapshotError(str(e)) from e
-    for name in ("author", "device", "wall_time"):
-        if body[name] is not None and not isinstance(body[name], str):
+    author, device, wall_time = body["author"], body["device"], body["wall_time"]
+    for name, value in (
+        ("author", author),
+        ("device", device),
+        ("wall_time", wall_time),
+    ):
+        if value is not None and not isinstance(value, str):
             raise SnapshotError(f"snapshot {name!r} must be a string or null")
-    merge = body["author"] is None
-    if merge and (body["device"] or body["wall_time"] or patch or len(parents) < 2):
+    merge = author is None
+    if merge and (device or wall_time or patch or len(parents) < 2):
         raise SnapshotError(
             "a snapshot without an author must be a merge: two or more parents and "
             "no device, time or patch"
         )
-    if not merge and not (body["device"] and body["wall_time"]):
+    if not merge and not (device and wall_time):
         raise SnapshotError("an authored snapshot needs a device and a wall time")
     # The checks above leave `body` exactly what `Snapshot.body` would build,
     # so its canonical form is the one the id must be the hash of.
@@ -175,10 +180,10 @@ def from_body(body: object, claimed_id: str | None = None) -> Snapshot:
         TicketId(ticket),
         tuple(parents),
         tuple(patch),
-        body["author"],
-        DeviceId(body["device"]) if body["device"] else None,
+        author,
+        DeviceId(device) if device else None,
         clock,
-        body["wall_time"],
+        wall_time,
         schema,
         sid,
         raw,
