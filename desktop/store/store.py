@@ -12,6 +12,7 @@ import functools
 import json
 import logging
 import os
+import re
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -137,8 +138,7 @@ class Store:
 
     def now_iso(self) -> str:
         """This device's wall time as documents record it (injectable via `wall`)."""
-        moment = datetime.fromtimestamp(self.clock.wall_ms() / 1000, UTC)
-        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return _iso_ms(self.clock.wall_ms())
 
     def setting(self, key: str, default: Any = None) -> Any:
         rows = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,))
@@ -242,8 +242,14 @@ class Store:
         """
         warnings = []
         horizon = self.clock.wall_ms() + FAR_FUTURE_MS
+        # Times in the documents' own form compare as text: a merge checks
+        # every snapshot of a ticket, and parsing each would cost more.
+        plain_horizon = _iso_ms(horizon)
         for snap in snaps:
-            wall = wall_ms(snap.wall_time)
+            text = snap.wall_time
+            if text and _PLAIN_TIME.fullmatch(text) and text <= plain_horizon:
+                continue
+            wall = wall_ms(text)
             if wall is not None and wall > horizon:
                 warnings.append(
                     {
@@ -348,8 +354,12 @@ class Store:
                 "INSERT INTO ticket_tags(ticket, tag) VALUES (?, ?)",
                 ((rowid, key) for key in {tag_key(tag) for tag in doc["tags"]}),
             )
-        text = search_text(doc)
-        if old is None or search_text(old) != text:
+        text = None
+        if old is None or _searched(old) != _searched(doc):
+            text = search_text(doc)
+            if old is not None and search_text(old) == text:
+                text = None  # what changed is not indexed (a comment made public)
+        if text is not None:
             if row is not None:
                 self.db.execute("DELETE FROM ticket_fts WHERE rowid = ?", (rowid,))
             self.db.execute(
@@ -496,6 +506,15 @@ def _columns(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: UTC to the millisecond, as `now_iso` writes it; such times sort as text.
+_PLAIN_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+
+
+def _iso_ms(ms: int) -> str:
+    moment = datetime.fromtimestamp(ms / 1000, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def wall_ms(text: str | None) -> int | None:
     """Milliseconds of an ISO wall time; None for merges or unreadable times."""
     if not text:
@@ -528,7 +547,12 @@ FOLD = str.maketrans(
 
 
 def fold(text: str) -> str:
-    return text.translate(FOLD)
+    return text if text.isascii() else text.translate(FOLD)
+
+
+def _searched(doc: dict[str, Any]) -> tuple[Any, ...]:
+    """What `search_text` reads of a document, compared before it is built."""
+    return doc["subject"], doc["description"], doc["comments"], doc["requester"]
 
 
 def search_text(doc: dict[str, Any]) -> tuple[str, str, str, str]:
