@@ -118,21 +118,29 @@ def _is_empty_map(value: Any) -> bool:
     return isinstance(value, dict) and not value
 
 
-def _flattened(prefix: Path, value: Any) -> list[tuple[Path, Any]]:
-    """The leaves of `value` written at `prefix`, depth first in key order."""
+def _leaves_of(path: Path, value: Any, containers: set[Path]) -> dict[Path, Any]:
+    """The leaves of `value` written at `path`, depth first in key order; the
+    maps on the way are added to `containers`. An empty document has none."""
+    if not path and not (isinstance(value, dict) and value):
+        return {}
+    for n in range(len(path)):
+        containers.add(path[:n])
     if not (isinstance(value, dict) and value):
-        return [(prefix, value)]
-    out: list[tuple[Path, Any]] = []
-    _gather(prefix, value, out)
+        return {path: value}
+    out: dict[Path, Any] = {}
+    _gather(path, value, out, containers)
     return out
 
 
-def _gather(prefix: Path, node: dict[str, Any], out: list[tuple[Path, Any]]) -> None:
+def _gather(
+    prefix: Path, node: dict[str, Any], out: dict[Path, Any], containers: set[Path]
+) -> None:
+    containers.add(prefix)
     for key, sub in node.items():
         if isinstance(sub, dict) and sub:
-            _gather(prefix + (key,), sub, out)
+            _gather(prefix + (key,), sub, out, containers)
         else:
-            out.append((prefix + (key,), sub))
+            out[prefix + (key,)] = sub
 
 
 def _placing_order(chosen: tuple[int, Path, Any]) -> tuple[int, int]:
@@ -168,13 +176,13 @@ def extend_linear(
                 continue
             node = out
             for part in path[:-1]:
-                child = node.get(part)
-                if child is None:
+                if part not in node:
                     if name == "remove":
                         break
-                    child = node[part] = {}
-                elif not isinstance(child, dict):
-                    return None
+                    node[part] = {}
+                child = node[part]
+                if not isinstance(child, dict):
+                    return None  # null included: the fold keeps it beside
                 node = child
             else:
                 if name != "remove":
@@ -264,6 +272,14 @@ class History:
 
     def state(self, heads: Iterable[SnapshotId] | None = None) -> TicketState:
         """The ticket as seen at `heads` (default: all current heads)."""
+        return self._state(heads, shortcut=True)
+
+    def full_state(self, heads: Iterable[SnapshotId] | None = None) -> TicketState:
+        """`state` by folding every snapshot, with no shortcut: the definition
+        the shortcuts are tested against."""
+        return self._state(heads, shortcut=False)
+
+    def _state(self, heads: Iterable[SnapshotId] | None, shortcut: bool) -> TicketState:
         head_ids = sorted(set(heads)) if heads is not None else self.heads()
         if not head_ids:
             raise SnapshotError("a ticket state needs at least one snapshot")
@@ -273,9 +289,15 @@ class History:
                 raise SnapshotError(f"unknown snapshot {head[:12]}")
             i = self.index[head]
             included |= self._ancestors[i] | (1 << i)
-        leaves = self._fold(included)
-        doc, conflicts = self._resolve(leaves)
-        if doc.get("deleted") is True:
+        found = None
+        if shortcut and included == (1 << len(self.order)) - 1:
+            found = self._fold_after_line()
+        if found is None:
+            leaves, containers = self._fold(included)
+            doc, conflicts = self._resolve(leaves, containers)
+        else:
+            doc, conflicts, leaves = found
+        if doc.get("deleted") is True and ("deleted",) in leaves:
             conflicts = self._flag_edits_beside_delete(leaves, included, conflicts)
         updated = max(
             (
@@ -287,58 +309,128 @@ class History:
         )
         return TicketState(doc, head_ids, conflicts, updated)
 
-    def _fold(self, included: int) -> dict[Path, list[tuple[int, Any]]]:
-        leaves: dict[Path, list[tuple[int, Any]]] = {}
+    def _fold(
+        self, included: int, leaves: dict[Path, list[tuple[int, Any]]] | None = None
+    ) -> tuple[dict[Path, list[tuple[int, Any]]], set[Path]]:
+        """Each leaf's surviving writes, and every path that has held a map.
+
+        `leaves` holds writes folded before the included snapshots, if any.
+        """
+        leaves = {} if leaves is None else leaves
         containers: set[Path] = set()
+        ancestors = self._ancestors
         for i, snap in enumerate(self.order):
-            if not included >> i & 1 or snap.is_merge:
+            if not included >> i & 1 or snap.author is None:  # a merge writes nothing
                 continue
-            seen = self._ancestors[i]
+            seen = ancestors[i]
             for op in snap.patch:
-                if op["op"] == "test":
+                name = op["op"]
+                if name == "test":
                     continue
                 path = decode_pointer(op["path"])
-                value = DELETED if op["op"] == "remove" else op["value"]
-                doomed = [path] if path in leaves else []
+                written = (
+                    {}
+                    if name == "remove"
+                    else _leaves_of(path, op["value"], containers)
+                )
                 if path in containers or not path:
                     size = len(path)
-                    doomed += [p for p in leaves if p[:size] == path != p]
-                for leaf in doomed:
-                    _write(leaves, leaf, i, seen, DELETED)
-                if value is DELETED:
-                    continue
-                for leaf, leaf_value in _flattened(path, value):
-                    if not leaf:  # an empty document: nothing to hold
-                        continue
+                    for leaf in [p for p in leaves if p[:size] == path != p]:
+                        if leaf not in written:
+                            _write(leaves, leaf, i, seen, DELETED)
+                if path in leaves and path not in written:
+                    _write(leaves, path, i, seen, DELETED)
+                for leaf, leaf_value in written.items():
                     writes = leaves.get(leaf)
                     if writes is None:
                         leaves[leaf] = [(i, leaf_value)]
                     else:
                         _write(leaves, leaf, i, seen, leaf_value)
-                    for n in range(len(leaf)):
-                        containers.add(leaf[:n])
-        return leaves
+        return leaves, containers
+
+    def _fold_after_line(
+        self,
+    ) -> tuple[dict[str, Any], list[Conflict], dict[Path, list[tuple[int, Any]]]]:
+        """The full fold, cheaply, for a history that is one line up to a fork.
+
+        When the first snapshots form a line ending at F and every later one
+        descends from F, every later write has seen each write up to F: the
+        fold is the document at F (the patches applied in turn) with only the
+        later writes folded over it. A merge of two branches is almost always
+        of this shape, and the ticket's first snapshot, which writes most of
+        its leaves, is then never flattened. Returns None where the shortcut
+        could differ from the full fold (see `_overlay`); the caller folds all.
+        """
+        order, ancestors = self.order, self._ancestors
+        if order[0].parents:
+            return None
+        line = 1
+        while line < len(order) and order[line].parents == (order[line - 1].id,):
+            line += 1
+        # The fork is the last snapshot of the line that all later ones descend
+        # from: a bit every later snapshot's ancestors share.
+        shared = -1
+        for i in range(len(order) - 1, line - 1, -1):
+            shared &= ancestors[i]
+        fork = line - 1
+        while fork >= 0 and not shared >> fork & 1:
+            shared &= ancestors[fork]
+            fork -= 1
+        if fork < 0:
+            return None
+        base = extend_linear({}, order[: fork + 1])
+        if base is None:
+            return None
+        later = order[fork + 1 :]
+        held = _base_leaves(base, later, fork)
+        if held is None:
+            return None
+        leaves, containers = self._fold((1 << len(order)) - (1 << (fork + 1)), held)
+        chosen, gone, conflicts = self._decide(leaves, containers)
+        doc = _overlay(base, chosen, gone)
+        if doc is None:
+            return None
+        conflicts.sort(key=lambda c: c.field)
+        return normalize(doc), conflicts, leaves
 
     def _resolve(
-        self, leaves: dict[Path, list[tuple[int, Any]]]
+        self, leaves: dict[Path, list[tuple[int, Any]]], containers: set[Path]
     ) -> tuple[dict[str, Any], list[Conflict]]:
+        chosen, _, conflicts = self._decide(leaves, containers)
+        doc: dict[str, Any] = {}
+        _place_all(doc, chosen)
+        conflicts.sort(key=lambda c: c.field)
+        return normalize(doc), conflicts
+
+    def _decide(
+        self, leaves: dict[Path, list[tuple[int, Any]]], containers: set[Path]
+    ) -> tuple[list[tuple[int, Path, Any]], list[Path], list[Conflict]]:
+        """The leaves kept (with the write that decided each), the leaves
+        removed, and the conflicts among concurrent writes."""
         chosen: list[tuple[int, Path, Any]] = []
+        gone: list[Path] = []
         conflicts: list[Conflict] = []
         for path, writes in leaves.items():
             if len(writes) == 1:  # nothing concurrent: the one write decides
                 index, value = writes[0]
                 if value is not DELETED:
                     chosen.append((index, path, value))
+                else:
+                    gone.append(path)
                 continue
             if is_set_element(path):
                 added = [w for w in writes if w[1] is not DELETED]
                 if added:
                     top = max(added, key=_by_index)
                     chosen.append((top[0], path, top[1]))
+                else:
+                    gone.append(path)
                 continue
             winner = max(writes, key=_by_index)
             if winner[1] is not DELETED:
                 chosen.append((winner[0], path, winner[1]))
+            else:
+                gone.append(path)
             losers = [w for w in writes if w is not winner and not _same(w, winner)]
             if losers:
                 conflicts.append(
@@ -349,13 +441,12 @@ class History:
                     )
                 )
 
-        conflicts += self._shape_clashes(chosen)
-        doc: dict[str, Any] = {}
-        chosen.sort(key=_placing_order)
-        for _, path, value in chosen:
-            _place(doc, path, value)
-        conflicts.sort(key=lambda c: c.field)
-        return normalize(doc), conflicts
+        # A clash needs a kept value at a path that has held a map.
+        if not containers.isdisjoint(leaves) and any(
+            p in containers and not isinstance(v, dict) for _, p, v in chosen
+        ):
+            conflicts += self._shape_clashes(chosen)
+        return chosen, gone, conflicts
 
     def _shape_clashes(self, chosen: list[tuple[int, Path, Any]]) -> list[Conflict]:
         """A value and a map written concurrently at one path: keep one, show both.
@@ -451,6 +542,88 @@ def _write(
     kept = [w for w in leaves.get(leaf, ()) if w[0] != index and not seen >> w[0] & 1]
     kept.append((index, value))
     leaves[leaf] = kept
+
+
+def _place_all(doc: dict[str, Any], chosen: list[tuple[int, Path, Any]]) -> None:
+    chosen.sort(key=_placing_order)
+    for _, path, value in chosen:
+        if len(path) == 1 and not isinstance(value, dict | list):
+            doc[path[0]] = value  # most fields: nothing to walk or copy
+        else:
+            _place(doc, path, value)
+
+
+def _base_leaves(
+    base: dict[str, Any], later: list[Snapshot], fork: int
+) -> dict[Path, list[tuple[int, Any]]] | None:
+    """The leaves of `base` that `later` writes, as written at `fork`.
+
+    Folded first, they make a removal or an overwrite of one fold as it would
+    over the whole history. Returns None where the full fold would see the
+    base's leaves beside the later writes rather than under them: a write
+    through a value that is not a map, a write over or the removal of one of
+    its maps, a replaced document; and where `normalize` may have made the
+    base's top-level map.
+    """
+    held: dict[Path, list[tuple[int, Any]]] = {}
+    for snap in later:
+        for op in snap.patch:
+            if op["op"] == "test":
+                continue
+            path = decode_pointer(op["path"])
+            if not path or (len(path) == 1 and path[0] in CONTAINERS):
+                return None
+            node: Any = base
+            for part in path[:-1]:
+                if part not in node:
+                    break
+                node = node[part]
+                if not isinstance(node, dict):
+                    return None
+            else:
+                if path[-1] not in node:
+                    continue
+                value = node[path[-1]]
+                written = op.get("value")
+                if (isinstance(value, dict) and value) or (
+                    isinstance(written, dict) and written
+                ):
+                    return None
+                if path not in held:
+                    held[path] = [(fork, value)]
+    return held
+
+
+def _overlay(
+    base: dict[str, Any],
+    chosen: list[tuple[int, Path, Any]],
+    gone: list[Path],
+) -> dict[str, Any] | None:
+    """`base` with the later writes' kept and removed leaves put over it, or
+    None where a removal empties a map that the full fold would drop."""
+    for path in gone:
+        parent = _node_at(base, path[:-1])
+        if parent is not None:
+            parent.pop(path[-1], None)
+    _place_all(base, chosen)
+    for path in gone:
+        for depth in range(1, len(path)):
+            node = _node_at(base, path[:depth])
+            if node is None:
+                break
+            if not node and not _normalized_when_empty(path[:depth]):
+                return None
+    return base
+
+
+def _node_at(doc: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    """The map at `path`, or None where there is none."""
+    node: Any = doc
+    for part in path:
+        node = node.get(part)
+        if not isinstance(node, dict):
+            return None
+    return node
 
 
 def _place(doc: dict[str, Any], path: Path, value: Any) -> None:

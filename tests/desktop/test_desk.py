@@ -419,7 +419,7 @@ def test_changes_built_on_the_stored_row_leave_it_equal_to_the_full_fold(
         else:
             desk.edit(ticket, [("custom.floor", str(n))], remove_tags=["a"])
         history = store.history(ticket)
-        folded = history.state()
+        folded = history.full_state()
         row = store.ticket_record(ticket)
         assert (row["doc"], row["heads"]) == (folded.doc, folded.heads), n
         assert row["updated"] == folded.updated

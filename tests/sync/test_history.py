@@ -166,10 +166,11 @@ def linear_history(
             wall(step),
         )
         rebuilt = normalize(apply_patch(docs[-1], patch))
-        folded = History([*snaps, snap]).state().doc
+        folded = History([*snaps, snap]).full_state().doc
 
         assert rebuilt == new
         assert folded == rebuilt
+        assert History([*snaps, snap]).state().doc == folded
         assert canonical_json(folded) == canonical_json(new)
         snaps.append(snap)
         docs.append(new)

@@ -89,7 +89,7 @@ def test_a_line_of_snapshots_extends_to_the_full_fold_or_is_declined(root_doc, p
     snaps = chain(root_doc, patches)
     extended = extend_linear({}, snaps)
     if extended is not None:
-        assert extended == History(snaps).state().doc
+        assert extended == History(snaps).full_state().doc
 
 
 @settings(max_examples=400, deadline=None)
@@ -103,12 +103,12 @@ def test_extending_a_stored_state_agrees_with_folding_everything(
 ):
     snaps = chain(root_doc, patches)
     cut = min(cut, len(snaps) - 1)
-    before = History(snaps[:cut]).state()
+    before = History(snaps[:cut]).full_state()
     if before.conflicts:
         return  # the shortcut is only taken from a state without conflicts
     extended = extend_linear(before.doc, snaps[cut:])
     if extended is not None:
-        assert extended == History(snaps).state().doc
+        assert extended == History(snaps).full_state().doc
 
 
 def test_a_typical_ticket_line_is_not_declined():
@@ -123,7 +123,7 @@ def test_a_typical_ticket_line_is_not_declined():
         ],
     )
     extended = extend_linear({}, snaps)
-    assert extended == History(snaps).state().doc
+    assert extended == History(snaps).full_state().doc
     assert extended["subject"] == "Printer on fire"
     assert extended["tags"] == {"vip": True}
     assert extended["custom"] == {}
@@ -135,7 +135,7 @@ def test_a_write_through_a_plain_value_is_left_to_the_full_fold():
         [[{"op": "add", "path": "/custom/site/room", "value": "B2"}]],
     )
     assert extend_linear({}, snaps) is None
-    assert History(snaps).state().conflicts  # the fold shows the clash of shapes
+    assert History(snaps).full_state().conflicts  # the fold shows the clash of shapes
 
 
 def test_emptying_a_nested_map_is_left_to_the_full_fold():
@@ -144,7 +144,7 @@ def test_emptying_a_nested_map_is_left_to_the_full_fold():
         [[{"op": "remove", "path": "/deep/a/b"}]],
     )
     assert extend_linear({}, snaps) is None
-    assert "deep" not in History(snaps).state().doc
+    assert "deep" not in History(snaps).full_state().doc
 
 
 def test_emptying_a_custom_multi_select_agrees_with_the_fold():
@@ -152,7 +152,7 @@ def test_emptying_a_custom_multi_select_agrees_with_the_fold():
         {"subject": "Printer", "custom": {"sites": {"oulu": True}}},
         [[{"op": "remove", "path": "/custom/sites/oulu"}]],
     )
-    assert extend_linear({}, snaps) == History(snaps).state().doc
+    assert extend_linear({}, snaps) == History(snaps).full_state().doc
 
 
 def test_a_field_emptied_of_its_last_leaf_is_left_to_the_full_fold():
@@ -166,5 +166,5 @@ def test_a_field_emptied_of_its_last_leaf_is_left_to_the_full_fold():
         ],
     )
 
-    assert extend_linear(History(snaps[:1]).state().doc, snaps[1:]) is None
-    assert "subject" not in History(snaps).state().doc
+    assert extend_linear(History(snaps[:1]).full_state().doc, snaps[1:]) is None
+    assert "subject" not in History(snaps).full_state().doc
