@@ -348,12 +348,9 @@ class Store:
             )
         old = previous.record["doc"] if previous is not None else None
         if old is None or old["tags"].keys() != doc["tags"].keys():
-            if row is not None:
+            if old is None and row is not None:
                 self.db.execute("DELETE FROM ticket_tags WHERE ticket = ?", (rowid,))
-            self.db.executemany(
-                "INSERT INTO ticket_tags(ticket, tag) VALUES (?, ?)",
-                ((rowid, key) for key in {tag_key(tag) for tag in doc["tags"]}),
-            )
+            self._retag(rowid, old["tags"] if old is not None else {}, doc["tags"])
         text = None
         if old is None or _searched(old) != _searched(doc):
             text = search_text(doc)
@@ -371,6 +368,21 @@ class Store:
             Event("ticket_did_create" if row is None else "ticket_did_change", ticket)
         )
         return record
+
+    def _retag(self, rowid: int, old: dict[str, Any], tags: dict[str, Any]) -> None:
+        """Bring a ticket's tag rows from its `old` tags to `tags`, touching only
+        the rows that differ (most edits add or remove one tag)."""
+        held = {tag_key(tag) for tag in old}
+        keys = {tag_key(tag) for tag in tags}
+        if held - keys:
+            self.db.executemany(
+                "DELETE FROM ticket_tags WHERE ticket = ? AND tag = ?",
+                ((rowid, key) for key in held - keys),
+            )
+        self.db.executemany(
+            "INSERT INTO ticket_tags(ticket, tag) VALUES (?, ?)",
+            ((rowid, key) for key in keys - held),
+        )
 
     def record_of(
         self,

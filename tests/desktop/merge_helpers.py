@@ -15,6 +15,7 @@ from desktop import bundles
 from desktop.desk import Desk
 from desktop.render import ticket_json
 from desktop.store.store import Store, state_record
+from desktop.ticket import tag_key
 from sync.canonical import parse_json
 from sync.clock import FAR_FUTURE_MS
 from sync.history import DELETED, History, field_name, is_set_element
@@ -177,15 +178,22 @@ def assert_converged(replicas: list[Replica]) -> None:
 
 
 def assert_record_matches_history(store: Store, ticket: TicketId) -> None:
-    """The query table holds exactly the fold of the ticket's snapshots.
+    """The query table holds exactly the fold of the ticket's snapshots, and
+    the tag index exactly its tags.
 
     Only the merge results are compared; derived values (clock warnings, SLA)
     depend on the local clock and are checked elsewhere.
     """
     stored = store.ticket_record(ticket)
-    folded = state_record(store.history(ticket).state())
+    folded = state_record(store.history(ticket).full_state())
     for key in ("doc", "heads", "conflicts", "updated"):
         assert stored[key] == folded[key], key
+    indexed = store.db.execute(
+        "SELECT tag FROM ticket_tags JOIN tickets ON tickets.rowid = ticket_tags.ticket"
+        " WHERE tickets.id = ?",
+        (ticket,),
+    )
+    assert {tag for (tag,) in indexed} == {tag_key(t) for t in stored["doc"]["tags"]}
 
 
 def leaf_writes(snap: Snapshot) -> list[tuple[tuple[str, ...], Any]]:
