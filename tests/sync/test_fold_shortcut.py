@@ -42,20 +42,22 @@ ops = st.one_of(
 )
 
 
+def first_snapshot(doc: object) -> Snapshot:
+    return authored(
+        TICKET,
+        [],
+        [{"op": "add", "path": "", "value": doc}],
+        "Ann <ann@example.com>",
+        DeviceId("dev-a"),
+        Clock(1000, 0),
+        "2026-01-01T00:00:00Z",
+    )
+
+
 @st.composite
 def dags(draw: st.DrawFn) -> list[Snapshot]:
     root_doc = draw(st.one_of(st.sampled_from(ROOTS), values))
-    snaps = [
-        authored(
-            TICKET,
-            [],
-            [{"op": "add", "path": "", "value": root_doc}],
-            "Ann <ann@example.com>",
-            DeviceId("dev-a"),
-            Clock(1000, 0),
-            "2026-01-01T00:00:00Z",
-        )
-    ]
+    snaps = [first_snapshot(root_doc)]
     for step in range(draw(st.integers(1, 10))):
         if len(snaps) > 2 and draw(st.booleans()):
             heads = History(snaps).heads()
@@ -98,15 +100,7 @@ def test_the_shortcut_gives_what_folding_every_snapshot_gives(snaps):
 
 
 def branches(*patches: list[dict[str, object]]) -> list[Snapshot]:
-    root = authored(
-        TICKET,
-        [],
-        [{"op": "add", "path": "", "value": ROOTS[0]}],
-        "Ann <ann@example.com>",
-        DeviceId("dev-a"),
-        Clock(1000, 0),
-        "2026-01-01T00:00:00Z",
-    )
+    root = first_snapshot(ROOTS[0])
     return [root] + [
         authored(
             TICKET,
@@ -134,16 +128,7 @@ def test_two_branches_removing_and_rewriting_a_root_field_conflict_as_in_full():
 
 
 def test_a_map_written_over_a_null_of_the_root_is_left_to_the_full_fold():
-    root_doc = {"subject": "s", "notes": None}
-    root = authored(
-        TICKET,
-        [],
-        [{"op": "add", "path": "", "value": root_doc}],
-        "Ann <ann@example.com>",
-        DeviceId("dev-a"),
-        Clock(1000, 0),
-        "2026-01-01T00:00:00Z",
-    )
+    root = first_snapshot({"subject": "s", "notes": None})
     child = authored(
         TICKET,
         [root.id],
