@@ -159,6 +159,12 @@ def extend_linear(
     not a map, a removal that empties a nested map, a replaced root that is no
     document); the caller then runs the full fold.
     """
+    out = _applied(doc, chain)
+    return None if out is None else normalize(out)
+
+
+def _applied(doc: dict[str, Any], chain: Iterable[Snapshot]) -> dict[str, Any] | None:
+    """`extend_linear` before `normalize`: the document as the patches leave it."""
     out = json_copy(doc)
     for snap in chain:
         for op in snap.patch:
@@ -197,7 +203,7 @@ def extend_linear(
                     # top-level maps: any other emptied map needs the fold.
                     if not node and not _normalized_when_empty(path[:-1]):
                         return None
-    return normalize(out)
+    return out
 
 
 def _normalized_when_empty(path: Path) -> bool:
@@ -310,14 +316,18 @@ class History:
         return TicketState(doc, head_ids, conflicts, updated)
 
     def _fold(
-        self, included: int, leaves: dict[Path, list[tuple[int, Any]]] | None = None
+        self,
+        included: int,
+        leaves: dict[Path, list[tuple[int, Any]]] | None = None,
+        containers: set[Path] | None = None,
     ) -> tuple[dict[Path, list[tuple[int, Any]]], set[Path]]:
         """Each leaf's surviving writes, and every path that has held a map.
 
-        `leaves` holds writes folded before the included snapshots, if any.
+        `leaves` and `containers` hold what was folded before the included
+        snapshots, if anything.
         """
         leaves = {} if leaves is None else leaves
-        containers: set[Path] = set()
+        containers = set() if containers is None else containers
         ancestors = self._ancestors
         for i, snap in enumerate(self.order):
             if not included >> i & 1 or snap.author is None:  # a merge writes nothing
@@ -359,7 +369,8 @@ class History:
         later writes folded over it. A merge of two branches is almost always
         of this shape, and the ticket's first snapshot, which writes most of
         its leaves, is then never flattened. Returns None where the shortcut
-        could differ from the full fold (see `_overlay`); the caller folds all.
+        could differ from the full fold (see `_later_targets`, `_overlay`); the
+        caller then folds all.
         """
         order, ancestors = self.order, self._ancestors
         if order[0].parents:
@@ -378,20 +389,62 @@ class History:
             fork -= 1
         if fork < 0:
             return None
-        base = extend_linear({}, order[: fork + 1])
+        base = _applied({}, order[: fork + 1])
         if base is None:
             return None
-        later = order[fork + 1 :]
-        held = _base_leaves(base, later, fork)
-        if held is None:
+        targets = _later_targets(base, order[fork + 1 :])
+        if targets is None:
             return None
-        leaves, containers = self._fold((1 << len(order)) - (1 << (fork + 1)), held)
+        held, containers = self._line_fold(fork, targets)
+        leaves, containers = self._fold(
+            (1 << len(order)) - (1 << (fork + 1)), held, containers
+        )
         chosen, gone, conflicts = self._decide(leaves, containers)
         doc = _overlay(base, chosen, gone)
         if doc is None:
             return None
         conflicts.sort(key=lambda c: c.field)
         return normalize(doc), conflicts, leaves
+
+    def _line_fold(
+        self, end: int, targets: set[Path]
+    ) -> tuple[dict[Path, list[tuple[int, Any]]], set[Path]]:
+        """What `_fold` gives for snapshots 0..end, a line, kept to the leaves
+        on the way to or under `targets`, and the maps that matter to them.
+
+        Only those can meet a later write: a removal or an overwrite there
+        folds as over the whole history, with the write that really made each
+        leaf. Being a line, every write has seen all before it, so each leaf
+        holds just its last write.
+        """
+        leaves: dict[Path, list[tuple[int, Any]]] = {}
+        containers: set[Path] = set()
+        for i in range(end + 1):
+            for op in self.order[i].patch:
+                name = op["op"]
+                if name == "test":
+                    continue
+                path = decode_pointer(op["path"])
+                if path:  # the document's own path is on the way to every target
+                    if name != "remove":
+                        containers.update(path[:n] for n in range(len(path)))
+                    if not any(_related(path, t) for t in targets):
+                        continue
+                written = (
+                    {}
+                    if name == "remove"
+                    else _leaves_toward(path, op["value"], targets, containers)
+                )
+                if path in containers or not path:
+                    size = len(path)
+                    for leaf in [p for p in leaves if p[:size] == path != p]:
+                        if leaf not in written:
+                            leaves[leaf] = [(i, DELETED)]
+                if path in leaves and path not in written:
+                    leaves[path] = [(i, DELETED)]
+                for leaf, value in written.items():
+                    leaves[leaf] = [(i, value)]
+        return leaves, containers
 
     def _resolve(
         self, leaves: dict[Path, list[tuple[int, Any]]], containers: set[Path]
@@ -553,19 +606,16 @@ def _place_all(doc: dict[str, Any], chosen: list[tuple[int, Path, Any]]) -> None
             _place(doc, path, value)
 
 
-def _base_leaves(
-    base: dict[str, Any], later: list[Snapshot], fork: int
-) -> dict[Path, list[tuple[int, Any]]] | None:
-    """The leaves of `base` that `later` writes, as written at `fork`.
+def _later_targets(base: dict[str, Any], later: list[Snapshot]) -> set[Path] | None:
+    """The paths `later` writes, or None where a write could make the full
+    fold see the line's document beside it rather than under it: a write to
+    the document or a top-level map, through a value that is not a map, over
+    or of a non-empty map.
 
-    Folded first, they make a removal or an overwrite of one fold as it would
-    over the whole history. Returns None where the full fold would see the
-    base's leaves beside the later writes rather than under them: a write
-    through a value that is not a map, a write over or the removal of one of
-    its maps, a replaced document; and where `normalize` may have made the
-    base's top-level map.
+    `base` is the line's document before `normalize`, so a top-level map it
+    would have put in place does not hide a write through a null.
     """
-    held: dict[Path, list[tuple[int, Any]]] = {}
+    targets: set[Path] = set()
     for snap in later:
         for op in snap.patch:
             if op["op"] == "test":
@@ -573,6 +623,7 @@ def _base_leaves(
             path = decode_pointer(op["path"])
             if not path or (len(path) == 1 and path[0] in CONTAINERS):
                 return None
+            targets.add(path)
             node: Any = base
             for part in path[:-1]:
                 if part not in node:
@@ -589,9 +640,41 @@ def _base_leaves(
                     isinstance(written, dict) and written
                 ):
                     return None
-                if path not in held:
-                    held[path] = [(fork, value)]
-    return held
+    return targets
+
+
+def _related(a: Path, b: Path) -> bool:
+    """Whether one path is the other or lies under it."""
+    size = min(len(a), len(b))
+    return a[:size] == b[:size]
+
+
+def _leaves_toward(
+    path: Path, value: Any, targets: set[Path], containers: set[Path]
+) -> dict[Path, Any]:
+    """The leaves of `value` written at `path` that lie on the way to or under
+    one of `targets`; the maps passed are added to `containers`."""
+    if any(path[: len(t)] == t for t in targets):
+        return _leaves_of(path, value, containers)  # all of it is under a target
+    if not path and not (isinstance(value, dict) and value):
+        return {}
+    out: dict[Path, Any] = {}
+    size = len(path)
+    for target in targets:
+        if len(target) <= size or target[:size] != path:
+            continue
+        node, at = value, path
+        for part in target[size:]:
+            if not (isinstance(node, dict) and node):
+                out[at] = node  # a leaf on the way to the target
+                break
+            containers.add(at)
+            if part not in node:
+                break
+            node, at = node[part], at + (part,)
+        else:
+            out.update(_leaves_of(at, node, containers))
+    return out
 
 
 def _overlay(
@@ -599,12 +682,18 @@ def _overlay(
     chosen: list[tuple[int, Path, Any]],
     gone: list[Path],
 ) -> dict[str, Any] | None:
-    """`base` with the later writes' kept and removed leaves put over it, or
-    None where a removal empties a map that the full fold would drop."""
+    """`base` with the kept and removed leaves put over it, or None where a
+    removal empties a map that the full fold would drop.
+
+    A leaf removed in the line may since hold a map again (a field replaced
+    by a map); that map stays, its own leaves deciding what is left of it.
+    """
     for path in gone:
         parent = _node_at(base, path[:-1])
         if parent is not None:
-            parent.pop(path[-1], None)
+            held = parent.get(path[-1])
+            if not (isinstance(held, dict) and held):
+                parent.pop(path[-1], None)
     _place_all(base, chosen)
     for path in gone:
         for depth in range(1, len(path)):

@@ -18,11 +18,14 @@ from sync.patch import encode_pointer
 from sync.snapshot import Snapshot, authored, merge_of
 
 TICKET = TicketId("01TESTFOLDSHORTCUT00000000")
+Op = dict[str, object]
 KEYS = ("subject", "tags", "custom", "requester", "deleted", "notes")
 SUBKEYS = ("a", "b", "c~1", "d/e")
 ROOTS = (
     {"subject": "s", "tags": {"a": True}, "custom": {"c": {"a": True}}},
     {"subject": "s", "requester": {"name": "Ann"}, "notes": None, "tags": {}},
+    # Shapes `normalize` changes: the fold still holds what was written.
+    {"subject": "s", "tags": None, "custom": {"c": {}, "d": "x"}},
 )
 
 values = st.recursive(
@@ -30,9 +33,12 @@ values = st.recursive(
     lambda inner: st.dictionaries(st.sampled_from(SUBKEYS), inner, max_size=3),
     max_leaves=5,
 )
-paths = st.lists(st.sampled_from(KEYS + SUBKEYS), max_size=3).map(
-    lambda parts: encode_pointer(tuple(parts))
-)
+# Few paths, mostly shallow, so that branches and the line often meet.
+paths = st.one_of(
+    st.tuples(st.sampled_from(KEYS)),
+    st.tuples(st.sampled_from(KEYS), st.sampled_from(SUBKEYS[:2])),
+    st.lists(st.sampled_from(KEYS + SUBKEYS), max_size=3).map(tuple),
+).map(encode_pointer)
 ops = st.one_of(
     st.tuples(st.sampled_from(["add", "replace"]), paths, values).map(
         lambda t: {"op": t[0], "path": t[1], "value": t[2]}
@@ -58,14 +64,19 @@ def first_snapshot(doc: object) -> Snapshot:
 def dags(draw: st.DrawFn) -> list[Snapshot]:
     root_doc = draw(st.one_of(st.sampled_from(ROOTS), values))
     snaps = [first_snapshot(root_doc)]
+    line = draw(st.integers(0, 3))  # a line before the branches: the fork is later
     for step in range(draw(st.integers(1, 10))):
-        if len(snaps) > 2 and draw(st.booleans()):
+        if step >= line and len(snaps) > 2 and draw(st.booleans()):
             heads = History(snaps).heads()
             if len(heads) >= 2:
                 by_id = {s.id: s for s in snaps}
                 snaps.append(merge_of(TICKET, [by_id[h] for h in heads]))
                 continue
-        parents = draw(st.lists(st.sampled_from(snaps), min_size=1, max_size=2))
+        parents = (
+            [snaps[-1]]
+            if step < line
+            else draw(st.lists(st.sampled_from(snaps), min_size=1, max_size=2))
+        )
         top = max(p.clock for p in parents)
         bump = draw(st.sampled_from([0, 1, 500]))
         snaps.append(
@@ -92,53 +103,115 @@ def shown(history: History, *, full: bool) -> tuple[object, ...]:
     )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(dags())
 def test_the_shortcut_gives_what_folding_every_snapshot_gives(snaps):
     history = History(snaps)
     assert shown(history, full=False) == shown(history, full=True)
 
 
-def branches(*patches: list[dict[str, object]]) -> list[Snapshot]:
-    root = first_snapshot(ROOTS[0])
-    return [root] + [
-        authored(
-            TICKET,
-            [root.id],
-            patch,
-            f"Agent {n} <a{n}@example.com>",
-            DeviceId(f"dev-{n}"),
-            Clock(2000, n),
-            "2026-01-01T00:00:01Z",
+def forked(root_doc: object, line: list[list[Op]], *branches: list[Op]) -> History:
+    """A first snapshot, a line of edits after it, then one branch per patch."""
+    snaps = [first_snapshot(root_doc)]
+    for n, patch in enumerate(line, start=1):
+        snaps.append(
+            edit(snaps[-1], patch, "Ann", DeviceId("dev-a"), Clock(1000 + n, 0))
         )
-        for n, patch in enumerate(patches)
-    ]
+    tip = snaps[-1]
+    for n, patch in enumerate(branches):
+        snaps.append(
+            edit(tip, patch, f"Agent {n}", DeviceId(f"dev-{n}"), Clock(2000, n))
+        )
+    return History(snaps)
+
+
+def edit(
+    parent: Snapshot, patch: list[Op], who: str, device: DeviceId, clock: Clock
+) -> Snapshot:
+    return authored(
+        TICKET,
+        [parent.id],
+        patch,
+        f"{who} <{who.split()[0].lower()}@example.com>",
+        device,
+        clock,
+        "2026-01-01T00:00:01Z",
+    )
+
+
+def add(path: str, value: object) -> Op:
+    return {"op": "add", "path": path, "value": value}
+
+
+def remove(path: str) -> Op:
+    return {"op": "remove", "path": path}
+
+
+def conflicted(history: History) -> list[str]:
+    """The conflicting fields, once the shortcut is checked against the fold."""
+    assert shown(history, full=False) == shown(history, full=True)
+    return [c.field for c in history.state().conflicts]
 
 
 def test_two_branches_removing_and_rewriting_a_root_field_conflict_as_in_full():
-    history = History(
-        branches(
-            [{"op": "remove", "path": "/subject"}],
-            [{"op": "replace", "path": "/subject", "value": "t"}],
-        )
-    )
-    state = history.state()
-    assert [c.field for c in state.conflicts] == ["subject"]
-    assert shown(history, full=False) == shown(history, full=True)
+    history = forked(ROOTS[0], [], [remove("/subject")], [add("/subject", "t")])
+    assert conflicted(history) == ["subject"]
 
 
 def test_a_map_written_over_a_null_of_the_root_is_left_to_the_full_fold():
-    root = first_snapshot({"subject": "s", "notes": None})
-    child = authored(
-        TICKET,
-        [root.id],
-        [{"op": "add", "path": "/notes/a", "value": "x"}],
-        "Bob <bob@example.com>",
-        DeviceId("dev-b"),
-        Clock(2000, 0),
-        "2026-01-01T00:00:01Z",
-    )
-    history = History([root, child])
+    history = forked({"subject": "s", "notes": None}, [[add("/notes/a", "x")]])
     # null is a value, not a missing map: the fold shows the clash of shapes.
-    assert [c.field for c in history.state().conflicts] == ["notes"]
-    assert shown(history, full=False) == shown(history, full=True)
+    assert conflicted(history) == ["notes"]
+
+
+def test_a_null_where_the_tags_map_belongs_clashes_with_a_tag_added_on_a_branch():
+    history = forked(
+        {"subject": "s", "tags": None},
+        [],
+        [add("/tags/vip", True)],
+        [add("/subject", "t")],
+    )
+    assert conflicted(history) == ["tags"]
+
+
+def test_a_field_removed_before_the_fork_then_removed_and_rewritten_conflicts():
+    history = forked(
+        {"subject": "s", "notes": "n"},
+        [[remove("/notes")]],
+        [remove("/notes")],
+        [add("/notes", "again")],
+    )
+    assert conflicted(history) == ["notes"]
+
+
+def test_a_section_removed_before_the_fork_and_rewritten_on_two_branches_conflicts():
+    history = forked(
+        {},
+        [[add("/sla", {"tz": "UTC"})], [remove("/sla")]],
+        [add("/sla", {"hours": 8})],
+        [add("/sla", {"tz": "EU"})],
+    )
+    assert conflicted(history) == ["sla.hours", "sla.tz"]
+
+
+def test_an_empty_multi_select_of_the_first_snapshot_conflicts_as_in_the_full_fold():
+    history = forked(
+        {"subject": "s", "custom": {"multi": {}}},
+        [],
+        [add("/custom/multi", {"o1": True})],
+        [add("/custom/multi", "high")],
+    )
+    assert conflicted(history) == ["custom.multi", "custom.multi"]
+
+
+def test_a_field_turned_into_a_map_before_the_fork_keeps_all_its_keys():
+    history = forked(
+        {"subject": "s", "requester": {"name": "R"}},
+        [[add("/requester/name", {"first": "R", "last": "S"})]],
+        [add("/requester/name/last", "T")],
+        [add("/subject", "t")],
+    )
+    assert conflicted(history) == []
+    assert history.state().doc["requester"]["name"] == {"first": "R", "last": "T"}
