@@ -403,7 +403,6 @@ class History:
         doc = _overlay(base, chosen, gone)
         if doc is None:
             return None
-        conflicts.sort(key=lambda c: c.field)
         return normalize(doc), conflicts, leaves
 
     def _line_fold(
@@ -452,17 +451,22 @@ class History:
         chosen, _, conflicts = self._decide(leaves, containers)
         doc: dict[str, Any] = {}
         _place_all(doc, chosen)
-        conflicts.sort(key=lambda c: c.field)
         return normalize(doc), conflicts
 
     def _decide(
         self, leaves: dict[Path, list[tuple[int, Any]]], containers: set[Path]
     ) -> tuple[list[tuple[int, Path, Any]], list[Path], list[Conflict]]:
         """The leaves kept (with the write that decided each), the leaves
-        removed, and the conflicts among concurrent writes."""
+        removed, and the conflicts among concurrent writes, by field.
+
+        Nothing here may depend on the order the leaves were met in: that is
+        the key order of the values written, which differs between a snapshot
+        as authored and as read back (sorted). Conflicts are ordered by field
+        and then path, as "a.b" names both ("a", "b") and ("a.b",).
+        """
         chosen: list[tuple[int, Path, Any]] = []
         gone: list[Path] = []
-        conflicts: list[Conflict] = []
+        conflicts: list[tuple[Path, Conflict]] = []
         for path, writes in leaves.items():
             if len(writes) == 1:  # nothing concurrent: the one write decides
                 index, value = writes[0]
@@ -487,10 +491,15 @@ class History:
             losers = [w for w in writes if w is not winner and not _same(w, winner)]
             if losers:
                 conflicts.append(
-                    Conflict(
-                        field_name(path),
-                        self._version(winner),
-                        tuple(self._version(w) for w in sorted(losers, key=_by_index)),
+                    (
+                        path,
+                        Conflict(
+                            field_name(path),
+                            self._version(winner),
+                            tuple(
+                                self._version(w) for w in sorted(losers, key=_by_index)
+                            ),
+                        ),
                     )
                 )
 
@@ -499,14 +508,20 @@ class History:
             p in containers and not isinstance(v, dict) for _, p, v in chosen
         ):
             conflicts += self._shape_clashes(chosen)
-        return chosen, gone, conflicts
+        conflicts.sort(key=lambda pc: (pc[1].field, pc[0]))
+        return chosen, gone, [c for _, c in conflicts]
 
-    def _shape_clashes(self, chosen: list[tuple[int, Path, Any]]) -> list[Conflict]:
+    def _shape_clashes(
+        self, chosen: list[tuple[int, Path, Any]]
+    ) -> list[tuple[Path, Conflict]]:
         """A value and a map written concurrently at one path: keep one, show both.
 
         Only one shape fits in the document (the later-ordered one, as `_place`
         puts it), so the other is kept as a conflict record rather than lost.
+        The map's leaves are taken by write and path, so which one is named
+        kept never depends on the order they were met in.
         """
+        chosen = sorted(chosen, key=lambda c: (c[0], c[1]))
         prefixes = {path[:n] for _, path, _ in chosen for n in range(1, len(path))}
         clashes = []
         for index, path, value in chosen:
@@ -518,12 +533,13 @@ class History:
             parts = [
                 Version({".".join(p[depth:]): v}, *self._who(i)) for i, p, v in under
             ]
+            name = field_name(path)
             if index > max(i for i, _, _ in under):
-                clashes.append(Conflict(field_name(path), scalar, tuple(parts)))
+                clashes.append((path, Conflict(name, scalar, tuple(parts))))
             else:
                 top = max(range(len(under)), key=lambda k: under[k][0])
                 rest = [v for k, v in enumerate(parts) if k != top]
-                clashes.append(Conflict(field_name(path), parts[top], (scalar, *rest)))
+                clashes.append((path, Conflict(name, parts[top], (scalar, *rest))))
         return clashes
 
     def _who(self, index: int) -> tuple[SnapshotId, str | None, str | None, str | None]:

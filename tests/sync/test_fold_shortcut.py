@@ -15,7 +15,7 @@ from sync.clock import Clock
 from sync.history import History
 from sync.ids import DeviceId, TicketId
 from sync.patch import encode_pointer
-from sync.snapshot import Snapshot, authored, merge_of
+from sync.snapshot import Snapshot, authored, merge_of, stored
 
 TICKET = TicketId("01TESTFOLDSHORTCUT00000000")
 Op = dict[str, object]
@@ -215,3 +215,31 @@ def test_a_field_turned_into_a_map_before_the_fork_keeps_all_its_keys():
     )
     assert conflicted(history) == []
     assert history.state().doc["requester"]["name"] == {"first": "R", "last": "T"}
+
+
+def test_two_fields_one_dotted_name_list_their_conflicts_in_path_order():
+    history = forked(
+        {"x": {"a.b": 1, "a": {"b": 2}}},
+        [],
+        [add("/x/a.b", 3), add("/x/a/b", 4)],
+        [add("/x/a.b", 5), add("/x/a/b", 6)],
+    )
+    conflicted(history)
+    # ("x", "a", "b") sorts before ("x", "a.b"): the later branch's 6, then 5.
+    kept = [(c.field, c.kept.value) for c in history.state().conflicts]
+    assert kept == [("x.a.b", 6), ("x.a.b", 5)]
+
+
+def test_a_value_and_map_clash_names_the_same_kept_leaf_however_keys_were_ordered():
+    history = forked(
+        {"subject": "s", "x": {"p": {"b": 1, "a": 2}, "keep": 1}},
+        [[remove("/x/p")]],
+        [add("/x/p", 5)],
+        [add("/x/p/b", 8), add("/x/p/a", 7)],
+    )
+    read_back = History(stored(s.id, s.raw) for s in history.order)
+    for held in (history, read_back):
+        assert conflicted(held) == ["x.p", "x.p.a", "x.p.b"]
+        clash = held.state().conflicts[0]
+        assert clash.kept.value == {"a": 7}
+        assert [o.value for o in clash.others] == [5, {"b": 8}]
