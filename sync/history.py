@@ -295,14 +295,16 @@ class History:
                 raise SnapshotError(f"unknown snapshot {head[:12]}")
             i = self.index[head]
             included |= self._ancestors[i] | (1 << i)
-        found = None
+        after_fork = None
         if shortcut and included == (1 << len(self.order)) - 1:
-            found = self._fold_after_line()
-        if found is None:
+            after_fork = self._fold_after_line()
+        if after_fork is None:
             leaves, containers = self._fold(included)
             doc, conflicts = self._resolve(leaves, containers)
         else:
-            doc, conflicts, leaves = found
+            doc, conflicts, leaves = after_fork
+        # Without a write to `deleted` among the leaves (a delete before the
+        # fork), every later edit descends from the delete: none to flag.
         if doc.get("deleted") is True and ("deleted",) in leaves:
             conflicts = self._flag_edits_beside_delete(leaves, included, conflicts)
         updated = max(
@@ -320,17 +322,19 @@ class History:
         included: int,
         leaves: dict[Path, list[tuple[int, Any]]] | None = None,
         containers: set[Path] | None = None,
+        targets: set[Path] | None = None,
     ) -> tuple[dict[Path, list[tuple[int, Any]]], set[Path]]:
         """Each leaf's surviving writes, and every path that has held a map.
 
         `leaves` and `containers` hold what was folded before the included
-        snapshots, if anything.
+        snapshots, if anything. With `targets`, only the leaves on the way to
+        or under those paths are kept: all that a later write there can meet.
         """
         leaves = {} if leaves is None else leaves
         containers = set() if containers is None else containers
         ancestors = self._ancestors
         for i, snap in enumerate(self.order):
-            if not included >> i & 1 or snap.author is None:  # a merge writes nothing
+            if not included >> i & 1 or snap.is_merge:  # a merge writes nothing
                 continue
             seen = ancestors[i]
             for op in snap.patch:
@@ -338,11 +342,12 @@ class History:
                 if name == "test":
                     continue
                 path = decode_pointer(op["path"])
-                written = (
-                    {}
-                    if name == "remove"
-                    else _leaves_of(path, op["value"], containers)
-                )
+                if name == "remove":
+                    written = {}
+                elif targets is None:
+                    written = _leaves_of(path, op["value"], containers)
+                else:
+                    written = _leaves_toward(path, op["value"], targets, containers)
                 if path in containers or not path:
                     size = len(path)
                     for leaf in [p for p in leaves if p[:size] == path != p]:
@@ -373,8 +378,6 @@ class History:
         caller then folds all.
         """
         order, ancestors = self.order, self._ancestors
-        if order[0].parents:
-            return None
         line = 1
         while line < len(order) and order[line].parents == (order[line - 1].id,):
             line += 1
@@ -385,7 +388,6 @@ class History:
             shared &= ancestors[i]
         fork = line - 1
         while fork >= 0 and not shared >> fork & 1:
-            shared &= ancestors[fork]
             fork -= 1
         if fork < 0:
             return None
@@ -395,55 +397,17 @@ class History:
         targets = _later_targets(base, order[fork + 1 :])
         if targets is None:
             return None
-        held, containers = self._line_fold(fork, targets)
+        # The line is folded only as far as the later writes can reach; each
+        # leaf there keeps the write that made it, removals included.
+        line_fold = self._fold((1 << (fork + 1)) - 1, targets=targets)
         leaves, containers = self._fold(
-            (1 << len(order)) - (1 << (fork + 1)), held, containers
+            (1 << len(order)) - (1 << (fork + 1)), *line_fold
         )
         chosen, gone, conflicts = self._decide(leaves, containers)
         doc = _overlay(base, chosen, gone)
         if doc is None:
             return None
         return normalize(doc), conflicts, leaves
-
-    def _line_fold(
-        self, end: int, targets: set[Path]
-    ) -> tuple[dict[Path, list[tuple[int, Any]]], set[Path]]:
-        """What `_fold` gives for snapshots 0..end, a line, kept to the leaves
-        on the way to or under `targets`, and the maps that matter to them.
-
-        Only those can meet a later write: a removal or an overwrite there
-        folds as over the whole history, with the write that really made each
-        leaf. Being a line, every write has seen all before it, so each leaf
-        holds just its last write.
-        """
-        leaves: dict[Path, list[tuple[int, Any]]] = {}
-        containers: set[Path] = set()
-        for i in range(end + 1):
-            for op in self.order[i].patch:
-                name = op["op"]
-                if name == "test":
-                    continue
-                path = decode_pointer(op["path"])
-                if path:  # the document's own path is on the way to every target
-                    if name != "remove":
-                        containers.update(path[:n] for n in range(len(path)))
-                    if not any(_related(path, t) for t in targets):
-                        continue
-                written = (
-                    {}
-                    if name == "remove"
-                    else _leaves_toward(path, op["value"], targets, containers)
-                )
-                if path in containers or not path:
-                    size = len(path)
-                    for leaf in [p for p in leaves if p[:size] == path != p]:
-                        if leaf not in written:
-                            leaves[leaf] = [(i, DELETED)]
-                if path in leaves and path not in written:
-                    leaves[path] = [(i, DELETED)]
-                for leaf, value in written.items():
-                    leaves[leaf] = [(i, value)]
-        return leaves, containers
 
     def _resolve(
         self, leaves: dict[Path, list[tuple[int, Any]]], containers: set[Path]
@@ -626,7 +590,7 @@ def _later_targets(base: dict[str, Any], later: list[Snapshot]) -> set[Path] | N
     """The paths `later` writes, or None where a write could make the full
     fold see the line's document beside it rather than under it: a write to
     the document or a top-level map, through a value that is not a map, over
-    or of a non-empty map.
+    a non-empty map, or of a non-empty map over a value the line holds.
 
     `base` is the line's document before `normalize`, so a top-level map it
     would have put in place does not hide a write through a null.
@@ -669,11 +633,14 @@ def _leaves_toward(
     path: Path, value: Any, targets: set[Path], containers: set[Path]
 ) -> dict[Path, Any]:
     """The leaves of `value` written at `path` that lie on the way to or under
-    one of `targets`; the maps passed are added to `containers`."""
+    one of `targets`; the maps on the way are added to `containers`, as
+    `_leaves_of` adds them (for a path unrelated to every target, only the
+    maps above it: no leaf a target can meet lies under it)."""
     if any(path[: len(t)] == t for t in targets):
         return _leaves_of(path, value, containers)  # all of it is under a target
     if not path and not (isinstance(value, dict) and value):
         return {}
+    containers.update(path[:n] for n in range(len(path)))
     out: dict[Path, Any] = {}
     size = len(path)
     for target in targets:

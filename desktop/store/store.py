@@ -369,11 +369,13 @@ class Store:
         )
         return record
 
-    def _retag(self, rowid: int, old: dict[str, Any], tags: dict[str, Any]) -> None:
-        """Bring a ticket's tag rows from its `old` tags to `tags`, touching only
+    def _retag(
+        self, rowid: int, old_tags: dict[str, Any], new_tags: dict[str, Any]
+    ) -> None:
+        """Bring a ticket's tag rows from its old tags to the new, touching only
         the rows that differ (most edits add or remove one tag)."""
-        held = {tag_key(tag) for tag in old}
-        keys = {tag_key(tag) for tag in tags}
+        held = {tag_key(tag) for tag in old_tags}
+        keys = {tag_key(tag) for tag in new_tags}
         if held - keys:
             self.db.executemany(
                 "DELETE FROM ticket_tags WHERE ticket = ? AND tag = ?",
@@ -519,7 +521,7 @@ def _columns(record: dict[str, Any]) -> dict[str, Any]:
 
 
 #: UTC to the millisecond, as `now_iso` writes it; such times sort as text.
-_PLAIN_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+_PLAIN_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", re.ASCII)
 
 
 def _iso_ms(ms: int) -> str:

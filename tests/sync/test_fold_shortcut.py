@@ -8,7 +8,7 @@ the root holds, replace the document and write null, so every case the
 shortcut declines is exercised beside the ones it takes.
 """
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sync.clock import Clock
@@ -109,6 +109,8 @@ def shown(history: History, *, full: bool) -> tuple[object, ...]:
 @given(dags())
 def test_the_shortcut_gives_what_folding_every_snapshot_gives(snaps):
     history = History(snaps)
+    taken = history._fold_after_line() is not None
+    event("shortcut taken" if taken else "shortcut declined")
     assert shown(history, full=False) == shown(history, full=True)
 
 
@@ -149,21 +151,23 @@ def remove(path: str) -> Op:
     return {"op": "remove", "path": path}
 
 
-def conflicted(history: History) -> list[str]:
-    """The conflicting fields, once the shortcut is checked against the fold."""
+def conflicted(history: History, *, shortcut: bool) -> list[str]:
+    """The conflicting fields, once the shortcut is checked against the fold
+    and found taken or declined as the example means it to be."""
+    assert (history._fold_after_line() is not None) is shortcut
     assert shown(history, full=False) == shown(history, full=True)
     return [c.field for c in history.state().conflicts]
 
 
 def test_two_branches_removing_and_rewriting_a_root_field_conflict_as_in_full():
     history = forked(ROOTS[0], [], [remove("/subject")], [add("/subject", "t")])
-    assert conflicted(history) == ["subject"]
+    assert conflicted(history, shortcut=True) == ["subject"]
 
 
 def test_a_map_written_over_a_null_of_the_root_is_left_to_the_full_fold():
     history = forked({"subject": "s", "notes": None}, [[add("/notes/a", "x")]])
     # null is a value, not a missing map: the fold shows the clash of shapes.
-    assert conflicted(history) == ["notes"]
+    assert conflicted(history, shortcut=False) == ["notes"]
 
 
 def test_a_null_where_the_tags_map_belongs_clashes_with_a_tag_added_on_a_branch():
@@ -173,7 +177,7 @@ def test_a_null_where_the_tags_map_belongs_clashes_with_a_tag_added_on_a_branch(
         [add("/tags/vip", True)],
         [add("/subject", "t")],
     )
-    assert conflicted(history) == ["tags"]
+    assert conflicted(history, shortcut=False) == ["tags"]
 
 
 def test_a_field_removed_before_the_fork_then_removed_and_rewritten_conflicts():
@@ -183,7 +187,7 @@ def test_a_field_removed_before_the_fork_then_removed_and_rewritten_conflicts():
         [remove("/notes")],
         [add("/notes", "again")],
     )
-    assert conflicted(history) == ["notes"]
+    assert conflicted(history, shortcut=True) == ["notes"]
 
 
 def test_a_section_removed_before_the_fork_and_rewritten_on_two_branches_conflicts():
@@ -193,7 +197,7 @@ def test_a_section_removed_before_the_fork_and_rewritten_on_two_branches_conflic
         [add("/sla", {"hours": 8})],
         [add("/sla", {"tz": "EU"})],
     )
-    assert conflicted(history) == ["sla.hours", "sla.tz"]
+    assert conflicted(history, shortcut=True) == ["sla.hours", "sla.tz"]
 
 
 def test_an_empty_multi_select_of_the_first_snapshot_conflicts_as_in_the_full_fold():
@@ -203,7 +207,7 @@ def test_an_empty_multi_select_of_the_first_snapshot_conflicts_as_in_the_full_fo
         [add("/custom/multi", {"o1": True})],
         [add("/custom/multi", "high")],
     )
-    assert conflicted(history) == ["custom.multi", "custom.multi"]
+    assert conflicted(history, shortcut=False) == ["custom.multi", "custom.multi"]
 
 
 def test_a_field_turned_into_a_map_before_the_fork_keeps_all_its_keys():
@@ -213,7 +217,7 @@ def test_a_field_turned_into_a_map_before_the_fork_keeps_all_its_keys():
         [add("/requester/name/last", "T")],
         [add("/subject", "t")],
     )
-    assert conflicted(history) == []
+    assert conflicted(history, shortcut=True) == []
     assert history.state().doc["requester"]["name"] == {"first": "R", "last": "T"}
 
 
@@ -224,7 +228,7 @@ def test_two_fields_one_dotted_name_list_their_conflicts_in_path_order():
         [add("/x/a.b", 3), add("/x/a/b", 4)],
         [add("/x/a.b", 5), add("/x/a/b", 6)],
     )
-    conflicted(history)
+    conflicted(history, shortcut=True)
     # ("x", "a", "b") sorts before ("x", "a.b"): the later branch's 6, then 5.
     kept = [(c.field, c.kept.value) for c in history.state().conflicts]
     assert kept == [("x.a.b", 6), ("x.a.b", 5)]
@@ -239,7 +243,7 @@ def test_a_value_and_map_clash_names_the_same_kept_leaf_however_keys_were_ordere
     )
     read_back = History(stored(s.id, s.raw) for s in history.order)
     for held in (history, read_back):
-        assert conflicted(held) == ["x.p", "x.p.a", "x.p.b"]
+        assert conflicted(held, shortcut=True) == ["x.p", "x.p.a", "x.p.b"]
         clash = held.state().conflicts[0]
         assert clash.kept.value == {"a": 7}
         assert [o.value for o in clash.others] == [5, {"b": 8}]
