@@ -29,7 +29,8 @@ from desktop.ticket import (
     tag_key,
     validate,
 )
-from sync.history import History, TicketState, extend_linear, normalize
+from sync.document import extend_linear, normalize
+from sync.history import History, TicketState
 from sync.ids import SnapshotId, TicketId
 from sync.patch import (
     MISSING,

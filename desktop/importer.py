@@ -40,8 +40,9 @@ from desktop.ticket import (
     validate,
 )
 from sync.canonical import parse_json
+from sync.document import normalize
 from sync.errors import SyncError
-from sync.history import TicketState, normalize
+from sync.history import TicketState
 from sync.ids import TicketId
 from sync.snapshot import Snapshot, authored, from_body
 

@@ -19,7 +19,8 @@ from typing import Any
 from desktop.pipeline.config import is_reserved
 from desktop.store.store import Held, Store
 from desktop.ticket import received_problem
-from sync.history import History, TicketState, extend_linear
+from sync.document import extend_linear
+from sync.history import History, TicketState
 from sync.ids import SnapshotId, TicketId
 from sync.patch import decode_pointer
 from sync.snapshot import Snapshot, merge_of

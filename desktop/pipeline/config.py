@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from desktop.errors import UserError
 from desktop.pipeline.rules import RuleSet, default_rules
 from sync.canonical import content_id
-from sync.history import CONTAINERS, Conflict, TicketState, normalize
+from sync.document import CONTAINERS, normalize
+from sync.history import Conflict, TicketState
 from sync.ids import TicketId
 from sync.patch import Op, apply_patch, diff, encode_pointer
 from sync.snapshot import authored, genesis

@@ -21,7 +21,8 @@ from pathlib import Path
 from desktop.desk import Desk
 from desktop.store.store import Store
 from desktop.ticket import Person, derive_subject, new_document, parse_time
-from sync.history import TicketState, normalize
+from sync.document import normalize
+from sync.history import TicketState
 from sync.ids import TicketId
 from sync.snapshot import authored
 

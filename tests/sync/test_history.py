@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from desktop.ticket import PRIORITIES, STATUSES, TYPES, Person, new_document, validate
 from sync.canonical import canonical_json
 from sync.clock import Clock
+from sync.document import normalize
 from sync.errors import SnapshotError
-from sync.history import History, normalize
+from sync.history import History
 from sync.ids import DeviceId, TicketId
 from sync.patch import apply_patch, diff
 from sync.snapshot import Snapshot, authored, merge_of

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sync.clock import Clock
-from sync.history import History, extend_linear
+from sync.document import extend_linear
+from sync.history import History
 from sync.ids import DeviceId, TicketId
 from sync.patch import encode_pointer
 from sync.snapshot import Snapshot, authored
