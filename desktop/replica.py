@@ -75,6 +75,9 @@ def receive(store: Store, snaps: Iterable[Snapshot]) -> list[Outcome]:
     ]
     # All snapshots first: refreshing a settings history reads it back.
     store.add_snapshots(s for r in received for s in r.added)
+    # Settings in the batch may change what records derive (SLA rules), so
+    # then none keeps what it derived before.
+    settings = any(is_reserved(ticket) for ticket in tickets)
     for r in received:
         if r.state is not None:
             store.refresh(
@@ -83,6 +86,7 @@ def receive(store: Store, snaps: Iterable[Snapshot]) -> list[Outcome]:
                 new=r.outcome.result is Result.NEW,
                 history=r.history,
                 previous=rows.get(r.outcome.ticket),
+                added=None if settings else r.added,
             )
     return [r.outcome for r in received]
 

@@ -11,6 +11,7 @@ it and the failure is logged.
 """
 
 import logging
+from collections.abc import Iterable
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from desktop.pipeline import config, sla
 from desktop.pipeline.events import Event
 from sync.canonical import canonical_json, parse_json
 from sync.history import History, TicketState
-from sync.snapshot import from_body
+from sync.snapshot import Snapshot, from_body
 
 if TYPE_CHECKING:
     from desktop.store.store import Store
@@ -48,6 +49,30 @@ def derive(
     except Exception:
         log.exception("deriving the SLA of %s failed", doc.get("id"))
         return {"sla": None}
+
+
+#: What the SLA reads of a document besides the history of its status.
+SLA_FIELDS = ("priority", "deleted", "comments", "requester", "created", "status")
+
+
+def kept_sla(
+    before: dict[str, Any], doc: dict[str, Any], added: Iterable[Snapshot]
+) -> dict[str, Any] | None:
+    """The derived part of record `before`, if it still holds for `doc`.
+
+    It does when the added snapshots write no status (so the status history
+    the SLA is timed by is the same) and the document fields it reads are
+    unchanged: most received edits retitle, tag or assign. Returns None where
+    it must be derived again.
+    """
+    old = before["doc"]
+    if "sla" not in before or any(old.get(f) != doc.get(f) for f in SLA_FIELDS):
+        return None
+    for snap in added:
+        for op in snap.patch:
+            if op["path"] in ("", "/status") and op["op"] != "test":
+                return None
+    return {"sla": before["sla"]}
 
 
 def config_did_change(store: "Store", ticket: str) -> None:

@@ -293,6 +293,7 @@ class Store:
         new: bool = False,
         history: History | None = None,
         previous: "Held | None" = None,
+        added: Sequence[Snapshot] | None = None,
     ) -> dict[str, Any]:
         """Rewrite a ticket's query rows from its state; call inside `write()`.
 
@@ -301,6 +302,9 @@ class Store:
         `previous`, the row as `ticket_records` read it in this transaction,
         saves looking it up and rewriting tags and search text that did not
         change (removing a row from the full-text index is the dearest part).
+        `added`, the snapshots that lead from `previous` to `state`, lets its
+        derived values stand where they cannot have changed; give it only
+        while the configuration they were derived with is still current.
         Returns the record written, announced as `ticket_did_create` or
         `ticket_did_change` after commit. Config ids (`config:*`) are not
         tickets: refreshing one lets the pipeline configuration react instead.
@@ -309,7 +313,13 @@ class Store:
             derived.config_did_change(self, ticket)
             return {}
         doc = state.doc
-        record = self.record_of(ticket, state, history, new=new)
+        kept = None
+        if previous is not None and added is not None:
+            kept = derived.kept_sla(previous.record, doc, added)
+        if kept is None:
+            record = self.record_of(ticket, state, history, new=new)
+        else:
+            record = {**state_record(state), **kept}
         row = None
         if previous is not None:
             row = (previous.rowid,)

@@ -13,6 +13,7 @@ from typing import Any
 
 from desktop import bundles
 from desktop.desk import Desk
+from desktop.pipeline import derived
 from desktop.render import ticket_json
 from desktop.store.store import Store, state_record
 from desktop.ticket import tag_key
@@ -178,16 +179,18 @@ def assert_converged(replicas: list[Replica]) -> None:
 
 
 def assert_record_matches_history(store: Store, ticket: TicketId) -> None:
-    """The query table holds exactly the fold of the ticket's snapshots, and
-    the tag index exactly its tags.
+    """The query table holds exactly the fold of the ticket's snapshots, its
+    SLA exactly what deriving it afresh gives, and the tag index its tags.
 
-    Only the merge results are compared; derived values (clock warnings, SLA)
-    depend on the local clock and are checked elsewhere.
+    Clock warnings depend on the local clock and are checked elsewhere.
     """
     stored = store.ticket_record(ticket)
-    folded = state_record(store.history(ticket).full_state())
+    history = store.history(ticket)
+    state = history.full_state()
+    folded = state_record(state)
     for key in ("doc", "heads", "conflicts", "updated"):
         assert stored[key] == folded[key], key
+    assert stored["sla"] == derived.derive(store, state, history)["sla"]
     indexed = store.db.execute(
         "SELECT tag FROM ticket_tags JOIN tickets ON tickets.rowid = ticket_tags.ticket"
         " WHERE tickets.id = ?",

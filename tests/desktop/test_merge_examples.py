@@ -17,6 +17,7 @@ from tests.desktop.merge_helpers import (
     FakeTime,
     Replica,
     assert_converged,
+    assert_record_matches_history,
     change,
     exchange_until_quiet,
     make_bundle,
@@ -533,3 +534,23 @@ def test_three_replicas_converge_whatever_order_bundles_arrive_in(
     }
     history = ann.store.history(ticket)
     assert unaccounted_edits(history, ann.store.ticket_record(ticket)) == []
+
+
+def test_a_pause_received_from_elsewhere_moves_the_due_time_though_the_status_is_back(
+    pair, shared, tmp_path, time
+):
+    ann, bob = pair
+    before = ann.store.ticket_record(shared)
+    time.advance(HOUR_MS)
+    sets(bob, shared, status="pending")
+    time.advance(48 * HOUR_MS)
+    sets(bob, shared, status=before["doc"]["status"])
+
+    send(bob, ann, tmp_path)
+
+    after = ann.store.ticket_record(shared)
+    assert after["doc"]["status"] == before["doc"]["status"]
+    # Two days on hold push the resolution target back, on both laptops.
+    assert after["sla"]["resolution_due"] > before["sla"]["resolution_due"]
+    assert after["sla"] == bob.store.ticket_record(shared)["sla"]
+    assert_record_matches_history(ann.store, shared)

@@ -134,3 +134,38 @@ def test_any_settings_conflict_is_shown_and_settled_by_the_next_write(
     assert "changed on two laptops at once" in capsys.readouterr().err
 
     _settle_keeping_what_is_in_force(tmp_path, bob)
+
+
+def test_a_ticket_edited_in_the_bundle_that_brings_new_sla_targets_is_timed_by_them(
+    tmp_path,
+):
+    ann = _laptop(tmp_path / "ann", "Ann <ann@example.com>")
+    bob = _laptop(tmp_path / "bob", "Bob <bob@example.com>")
+    ticket = Desk(ann).create(subject="VPN down", requester="Cy <cy@example.com>")
+    ref = ticket["doc"]["provisional"]
+    _swap(ann, bob, tmp_path)
+    cursor = ann.last_seq()
+    due_before = bob.ticket_record(ticket["doc"]["id"])["sla"]["resolution_due"]
+
+    # The rules change first, then the ticket: one bundle carries both, so
+    # the ticket's rows are rewritten after the rules have changed.
+    with ann.write():
+        write_doc(
+            ann,
+            RULES,
+            {"sla": {"targets": {"normal": {"resolution": 60 * 24 * 30}}}},
+            "Ann <ann@example.com>",
+        )
+    Desk(ann).edit(ref, [("subject", "VPN down for everyone")])
+    bundles.create(ann, tmp_path / "new.bundle", str(cursor), [])
+    bundles.apply(bob, tmp_path / "new.bundle")
+
+    for store in (ann, bob):
+        sla = store.ticket_record(ticket["doc"]["id"])["sla"]
+        assert sla["resolution_due"] > due_before
+    assert (
+        bob.ticket_record(ticket["doc"]["id"])["sla"]
+        == ann.ticket_record(ticket["doc"]["id"])["sla"]
+    )
+    ann.close()
+    bob.close()
