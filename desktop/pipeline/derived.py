@@ -5,6 +5,8 @@ other half of the pipeline. They are recomputed from the merged history
 whenever the store rewrites a ticket's record, whoever caused it (a local
 change, an import, a snapshot received from another replica), so every replica
 holding the same snapshots and the same configuration shows the same values.
+Only where nothing they are computed from changed (`kept_sla`) is the value
+already held kept as it is.
 
 A derivation never stops a write: if it fails, the record gets no value for
 it and the failure is logged.
