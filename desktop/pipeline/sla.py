@@ -75,9 +75,11 @@ def status_timeline(
 ) -> list[tuple[int, str]]:
     """(epoch seconds, status) at each status write, in the shared fold order.
 
-    The root counts from the document's `created`; later writes from their
-    snapshot's wall time, never earlier than the write before (a laptop with a
-    slow clock cannot move a status change into the past).
+    The root counts from the document's `created`, whenever that was (an old
+    export's tickets may predate 1970), exactly as without a history; later
+    writes from their snapshot's wall time, never earlier than the write
+    before (a laptop with a slow clock cannot move a status change into the
+    past).
     """
     if history is None:
         return [(epoch(doc["created"]), doc["status"])]
@@ -85,7 +87,7 @@ def status_timeline(
     if heads is not None and sorted(heads) != history.heads():
         included = {h for head in heads for h in [head, *history.ancestors(head)]}
     timeline: list[tuple[int, str]] = []
-    last = 0
+    last: int | None = None
     for snap in history.order:
         if snap.is_merge or (included is not None and snap.id not in included):
             continue
@@ -107,12 +109,15 @@ def status_timeline(
     return timeline
 
 
-def _moment(when: Any, floor: int) -> int:
+def _moment(when: Any, floor: int | None) -> int:
+    """`when` in epoch seconds, no earlier than `floor` (None for the first
+    write); an unreadable time takes the floor, or the epoch's start."""
     try:
-        return max(epoch(str(when)), floor)
+        moment = epoch(str(when))
     except ValueError:
         log.debug("unreadable wall time %r in a history; using the one before", when)
-        return floor
+        return 0 if floor is None else floor
+    return moment if floor is None else max(moment, floor)
 
 
 def evaluate(

@@ -12,6 +12,8 @@ import pytest
 
 from desktop import bundles
 from desktop.errors import UserError
+from desktop.importer import import_file
+from sync.ids import TicketId
 from tests.desktop.merge_helpers import (
     HOUR_MS,
     FakeTime,
@@ -554,3 +556,24 @@ def test_a_pause_received_from_elsewhere_moves_the_due_time_though_the_status_is
     assert after["sla"]["resolution_due"] > before["sla"]["resolution_due"]
     assert after["sla"] == bob.store.ticket_record(shared)["sla"]
     assert_record_matches_history(ann.store, shared)
+
+
+def test_an_imported_ticket_from_before_1970_keeps_a_true_sla_through_edits_elsewhere(
+    pair, tmp_path
+):
+    ann, bob = pair
+    rows = tmp_path / "old.csv"
+    rows.write_text(
+        "subject,requester,created\nOld one,Rita <rita@example.com>,1969-12-01\n"
+    )
+    import_file(ann.desk, rows, "csv", [])
+    (row,) = ann.store.db.execute("SELECT id FROM tickets")
+    ticket = TicketId(row[0])
+    send(ann, bob, tmp_path)
+    sets(bob, ticket, subject="Old one, retitled")
+
+    send(bob, ann, tmp_path)
+
+    assert_record_matches_history(ann.store, ticket)
+    ours, theirs = (r.store.ticket_record(ticket)["sla"] for r in (ann, bob))
+    assert ours == theirs

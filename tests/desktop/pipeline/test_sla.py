@@ -9,6 +9,7 @@ from desktop.pipeline.rules import RuleSet
 from desktop.replica import receive
 from desktop.store.store import Store
 from sync.clock import Clock
+from sync.history import History
 from sync.ids import DeviceId, TicketId
 from sync.snapshot import Snapshot, authored
 from tests.desktop.pipeline.conftest import (
@@ -255,3 +256,22 @@ def test_disabling_the_sla_stage_removes_the_sla_from_records(desk: Desk, store:
     assert store.ticket_record(ref)["sla"] is None
     desk.pipeline.enable("sla", "Ann Agent <ann@example.com>")
     assert store.ticket_record(ref)["sla"] is not None
+
+
+@pytest.mark.parametrize("created", ["1969-12-01T10:00:00Z", "1900-01-01T00:00:00Z"])
+def test_a_ticket_from_before_1970_is_timed_alike_from_its_document_and_history(
+    created,
+):
+    doc = {"created": created, "status": "open"}
+    root = authored(
+        TicketId("01OLDTICKET000000000000000"),
+        [],
+        [{"op": "add", "path": "", "value": doc}],
+        "Ann <ann@example.com>",
+        DeviceId("dev-a"),
+        Clock(1, 0),
+        "2026-01-01T00:00:00.000Z",
+    )
+    from_history = sla.status_timeline(doc, History([root]))
+    assert from_history == sla.status_timeline(doc, None)
+    assert from_history == [(epoch(created), "open")]
