@@ -160,7 +160,9 @@ def conflicted(history: History, *, shortcut: bool) -> list[str]:
 
 
 def test_two_branches_removing_and_rewriting_a_root_field_conflict_as_in_full():
-    history = forked(ROOTS[0], [], [remove("/subject")], [add("/subject", "t")])
+    history = forked(
+        ROOTS[0], [[add("/notes", "n")]], [remove("/subject")], [add("/subject", "t")]
+    )
     assert conflicted(history, shortcut=True) == ["subject"]
 
 
@@ -224,7 +226,7 @@ def test_a_field_turned_into_a_map_before_the_fork_keeps_all_its_keys():
 def test_two_fields_one_dotted_name_list_their_conflicts_in_path_order():
     history = forked(
         {"x": {"a.b": 1, "a": {"b": 2}}},
-        [],
+        [[add("/notes", "n")]],
         [add("/x/a.b", 3), add("/x/a/b", 4)],
         [add("/x/a.b", 5), add("/x/a/b", 6)],
     )
