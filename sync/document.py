@@ -137,8 +137,14 @@ def _normalized_when_empty(path: Path) -> bool:
     return not path or (len(path) == 1 and path[0] in CONTAINERS)
 
 
-def place_all(doc: dict[str, Any], chosen: list[tuple[int, Path, Any]]) -> None:
-    chosen.sort(key=_placing_order)
+def place_all(
+    doc: dict[str, Any], chosen: list[tuple[int, Path, Any]], *, clashing: bool = True
+) -> None:
+    """Put the kept leaves into `doc`. Where one may sit below another
+    (`clashing`), they go in write order, so the later shape wins; where none
+    can, the order changes nothing and is not sorted for."""
+    if clashing:
+        chosen.sort(key=_placing_order)
     for _, path, value in chosen:
         if len(path) == 1 and not isinstance(value, dict | list):
             doc[path[0]] = value  # most fields: nothing to walk or copy

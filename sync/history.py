@@ -309,7 +309,8 @@ class History:
     ) -> tuple[dict[str, Any], list[Conflict]]:
         chosen, _, conflicts = self._decide(leaves, containers)
         doc: dict[str, Any] = {}
-        place_all(doc, chosen)
+        # A leaf below another needs a path that is both a leaf and a map.
+        place_all(doc, chosen, clashing=not containers.isdisjoint(leaves))
         return normalize(doc), conflicts
 
     def _decide(
