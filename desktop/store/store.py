@@ -316,10 +316,7 @@ class Store:
         kept = None
         if previous is not None and added is not None:
             kept = derived.kept_sla(previous.record, doc, added)
-        if kept is None:
-            record = self.record_of(ticket, state, history, new=new)
-        else:
-            record = {**state_record(state), **kept}
+        record = self.record_of(ticket, state, history, new=new, derived_part=kept)
         row = None
         if previous is not None:
             row = (previous.rowid,)
@@ -403,15 +400,19 @@ class Store:
         history: History | None = None,
         *,
         new: bool = False,
+        derived_part: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A state's record with its derived values (SLA), as `refresh` stores it.
 
         Without `history`, a new ticket derives from its document alone and
-        any other reads its history from the store.
+        any other reads its history from the store; `derived_part`, when known
+        to still hold, is used as it is.
         """
-        if history is None and not new:
-            history = self.history(ticket)
-        return {**state_record(state), **derived.derive(self, state, history)}
+        if derived_part is None:
+            if history is None and not new:
+                history = self.history(ticket)
+            derived_part = derived.derive(self, state, history)
+        return {**state_record(state), **derived_part}
 
     def ticket_record(self, ticket: TicketId) -> dict[str, Any]:
         row = self.db.execute(
